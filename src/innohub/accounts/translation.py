@@ -1,0 +1,8 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Role
+
+
+@register(Role)
+class RoleTR(TranslationOptions):
+    fields = ("name",)
