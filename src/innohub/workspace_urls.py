@@ -1,9 +1,14 @@
-from django.urls import path
+"""Staff and member workspace (signed-in daily work). Each app contributes its own url module."""
+
+from django.urls import URLPattern, URLResolver, include, path
 
 from innohub.portal import views
 
 app_name = "workspace"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("directory/", include("innohub.directory.workspace_urls")),
+    path("import/", include("innohub.directory.import_urls")),
+    path("account/", include("innohub.accounts.urls")),
 ]

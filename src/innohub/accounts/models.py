@@ -46,9 +46,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(max_length=8, default="vi", verbose_name=_("preferred language"))
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -64,10 +64,16 @@ class Role(models.Model):
     code = models.SlugField(max_length=64, verbose_name=_("code"))
     name = models.CharField(max_length=128, verbose_name=_("name"))
     center = models.ForeignKey(
-        "centers.Center", null=True, blank=True, on_delete=models.CASCADE, related_name="roles",
+        "centers.Center",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="roles",
         help_text=_("Empty for the platform-wide roles."),
     )
-    permissions: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True, verbose_name=_("permissions"))
+    permissions: models.JSONField[Any, Any] = models.JSONField(
+        default=list, blank=True, verbose_name=_("permissions")
+    )
     # Staff roles at a center act on the centers below it (a national center sees its network).
     applies_to_descendants = models.BooleanField(default=False)
     is_system = models.BooleanField(default=False)

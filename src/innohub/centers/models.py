@@ -29,7 +29,12 @@ class Center(TimeStampedModel):
     slug = models.SlugField(max_length=64, unique=True, verbose_name=_("slug"))
     kind = models.CharField(max_length=16, choices=CenterKind.choices, verbose_name=_("kind"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     # Materialised path of ids ("/1/4/9/"): descendants are one indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")

@@ -30,7 +30,7 @@ def move_center(center: Center, *, actor: Any, parent: Center | None) -> Center:
     old_prefix = center.path
     new_prefix = f"{parent.path if parent else '/'}{center.pk}/"
     for c in Center.objects.select_for_update().filter(path__startswith=old_prefix):
-        c.path = new_prefix + c.path[len(old_prefix):]
+        c.path = new_prefix + c.path[len(old_prefix) :]
         if c.pk == center.pk:
             c.parent = parent
         c.save(update_fields=["path", "parent"])

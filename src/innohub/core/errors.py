@@ -16,7 +16,9 @@ class DomainError(Exception):
     status = 400
     default_message: Any = _("The request could not be processed.")
 
-    def __init__(self, message: Any = None, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
+    def __init__(
+        self, message: Any = None, *, fields: dict[str, list[str]] | None = None, code: str | None = None
+    ):
         self.message = message if message is not None else self.default_message
         self.fields = fields or {}
         if code:

@@ -45,37 +45,69 @@ class Organisation(TimeStampedModel):
     center = models.ForeignKey(
         "centers.Center", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("center")
     )
-    kind = models.CharField(max_length=32, choices=OrganisationKind.choices, db_index=True, verbose_name=_("kind"))
+    kind = models.CharField(
+        max_length=32, choices=OrganisationKind.choices, db_index=True, verbose_name=_("kind")
+    )
     name = models.CharField(max_length=255, verbose_name=_("name"))
     slug = models.SlugField(max_length=255, unique=True, verbose_name=_("slug"))
     short_name = models.CharField(max_length=64, blank=True, verbose_name=_("short name"))
     description = models.TextField(blank=True, verbose_name=_("description"))
-    sectors = models.ManyToManyField("taxonomy.Sector", blank=True, related_name="+", verbose_name=_("sectors"))
+    sectors = models.ManyToManyField(
+        "taxonomy.Sector", blank=True, related_name="+", verbose_name=_("sectors")
+    )
     science_fields = models.ManyToManyField(
-        "taxonomy.ScienceField", blank=True, related_name="+", verbose_name=_("fields of science and technology")
+        "taxonomy.ScienceField",
+        blank=True,
+        related_name="+",
+        verbose_name=_("fields of science and technology"),
     )
     province = models.ForeignKey(
-        "taxonomy.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "taxonomy.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("province"),
     )
     legacy_province = models.ForeignKey(
-        "taxonomy.LegacyProvince", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "taxonomy.LegacyProvince",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("former province (before 2025)"),
     )
     commune = models.ForeignKey(
-        "taxonomy.Commune", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "taxonomy.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("commune/ward"),
     )
     country = models.ForeignKey(
-        "taxonomy.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "taxonomy.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("country"),
     )
     address = models.CharField(max_length=255, blank=True, verbose_name=_("address"))
     stage = models.ForeignKey(
-        "taxonomy.Stage", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
+        "taxonomy.Stage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stage"),
     )
     readiness_level = models.ForeignKey(
-        "taxonomy.ReadinessLevel", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "taxonomy.ReadinessLevel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("technology readiness level"),
     )
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("founding year"))
@@ -93,7 +125,10 @@ class Organisation(TimeStampedModel):
     logo = models.ImageField(upload_to="logos/%Y/", blank=True, verbose_name=_("logo"))
     tags = models.ManyToManyField(Tag, blank=True, related_name="organisations", verbose_name=_("tags"))
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True,
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        db_index=True,
         verbose_name=_("visibility"),
     )
     created_by = models.ForeignKey(
@@ -167,23 +202,40 @@ class Person(TimeStampedModel):
     slug = models.SlugField(max_length=255, unique=True)
     title = models.CharField(max_length=255, blank=True, verbose_name=_("title / position"))
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
         verbose_name=_("organisation"),
     )
     bio = models.TextField(blank=True, verbose_name=_("biography"))
     email = models.EmailField(blank=True, verbose_name=_("email"))
     phone = models.CharField(max_length=32, blank=True, verbose_name=_("phone"))
     personal_id = models.CharField(max_length=12, blank=True, verbose_name=_("personal ID number"))
-    sectors = models.ManyToManyField("taxonomy.Sector", blank=True, related_name="+", verbose_name=_("sectors"))
+    sectors = models.ManyToManyField(
+        "taxonomy.Sector", blank=True, related_name="+", verbose_name=_("sectors")
+    )
     science_fields = models.ManyToManyField(
-        "taxonomy.ScienceField", blank=True, related_name="+", verbose_name=_("fields of science and technology")
+        "taxonomy.ScienceField",
+        blank=True,
+        related_name="+",
+        verbose_name=_("fields of science and technology"),
     )
     province = models.ForeignKey(
-        "taxonomy.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "taxonomy.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("province"),
     )
     country = models.ForeignKey(
-        "taxonomy.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "taxonomy.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("country of residence"),
     )
     is_overseas_vietnamese = models.BooleanField(default=False, verbose_name=_("overseas Vietnamese expert"))
@@ -193,7 +245,10 @@ class Person(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.NETWORK, db_index=True,
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.NETWORK,
+        db_index=True,
         verbose_name=_("visibility"),
     )
     created_by = models.ForeignKey(
@@ -236,7 +291,9 @@ class ClaimRequest(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "user"], condition=models.Q(status="pending"), name="one_pending_claim"
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_claim",
             )
         ]
         verbose_name = _("profile claim")

@@ -36,7 +36,10 @@ class LegacyProvince(models.Model):
     name = models.CharField(max_length=128, verbose_name=_("name"))
     codename = models.SlugField(max_length=64, unique=True)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="legacy_provinces", verbose_name=_("province since 2025")
+        Province,
+        on_delete=models.PROTECT,
+        related_name="legacy_provinces",
+        verbose_name=_("province since 2025"),
     )
 
     class Meta:
@@ -70,7 +73,9 @@ class Sector(models.Model):
 
     code = models.CharField(max_length=8, unique=True, verbose_name=_("VSIC code"))
     level = models.PositiveSmallIntegerField(verbose_name=_("level"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     isic_code = models.CharField(max_length=8, blank=True, verbose_name=_("ISIC Rev.4 code"))
     name = models.CharField(max_length=255, verbose_name=_("name"))
 
@@ -88,7 +93,9 @@ class ScienceField(models.Model):
 
     code = models.CharField(max_length=8, unique=True, verbose_name=_("code"))
     level = models.PositiveSmallIntegerField(default=1)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     name = models.CharField(max_length=255, verbose_name=_("name"))
 
     class Meta:
