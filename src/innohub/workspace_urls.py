@@ -2,12 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from innohub.portal import views
+from innohub.accounts.dashboard import workspace_home
 
 app_name = "workspace"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.home, name="home"),
+    path("", workspace_home, name="home"),
     path("directory/", include("innohub.directory.workspace_urls")),
     path("import/", include("innohub.directory.import_urls")),
     path("account/", include("innohub.accounts.urls")),

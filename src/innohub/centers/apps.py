@@ -6,3 +6,10 @@ class CentersConfig(AppConfig):
     name = "innohub.centers"
     label = "centers"
     verbose_name = _("Centers")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Center
+
+        auditlog.register(Center, exclude_fields=["version", "updated_at"])

@@ -74,11 +74,22 @@ class DirectoryFilters:
         """Every filter except the text query (the search backend applies that)."""
         if self.kind and is_org:
             qs = qs.filter(kind__in=self.kind)
+        # Sector and province codes are resolved to ids in their own small tables first: an OR across
+        # the joined rows would make the database scan every record (100k rows: ~0.1–0.4 s).
         if self.sector:
-            sector_q = Q(sectors__code__in=self.sector) | Q(sectors__parent__code__in=self.sector)
-            qs = qs.filter(pk__in=qs.model.objects.filter(sector_q).values("pk"))
+            from innohub.taxonomy.models import Sector
+
+            sectors = Sector.objects.filter(Q(code__in=self.sector) | Q(parent__code__in=self.sector))
+            m2m = qs.model._meta.get_field("sectors")
+            through = m2m.remote_field.through.objects.filter(sector__in=sectors.values("pk"))
+            qs = qs.filter(pk__in=through.values(m2m.m2m_field_name()))
         if self.province:
-            qs = qs.filter(pk__in=qs.model.objects.filter(self.province_q()).values("pk"))
+            from innohub.taxonomy.models import Province
+
+            provinces = Province.objects.filter(
+                Q(code__in=self.province) | Q(legacy_provinces__code__in=self.province)
+            )
+            qs = qs.filter(pk__in=qs.model.objects.filter(province__in=provinces.values("pk")).values("pk"))
         if self.stage and is_org:
             qs = qs.filter(stage__code__in=self.stage)
         if self.center:

@@ -1,8 +1,335 @@
+"""The public portal: the national portal (everything the visitor may see) and one portal per center
+(the center and the centers below it). Pages read through selectors; nothing here writes.
+
+List pages answer HTMX requests that target their results with the results fragment only (and the
+filter counts out of band), and full pages otherwise, so every filter works without JavaScript.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from innohub.accounts.access import can
+from innohub.centers.models import Center
+from innohub.content.selectors import get_news_for, news_for
+from innohub.core.errors import NotFound
+from innohub.directory import selectors as directory_selectors
+from innohub.directory.filters import DirectoryFilters
+from innohub.directory.models import Organisation, OrganisationKind, Person, RelationKind
+from innohub.portal import selectors
+
+ORGANISATIONS_PER_PAGE = 20
+PEOPLE_PER_PAGE = 20
+NEWS_PER_PAGE = 12
+SEARCH_PAGE_SIZE = 20
+
+
+def _paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int) -> Page:
+    """Search results are counted up to a cap (the search backend's SearchPaginator): an exact count
+    of a broad query costs as much as ranking it; the template then says "more than N"."""
+    from innohub.core import search as core_search
+
+    paginator_class: type[Paginator] = getattr(core_search, "SearchPaginator", Paginator)
+    return paginator_class(qs, per_page).get_page(request.GET.get("page"))
+
+
+def _htmx_target(request: HttpRequest) -> str | None:
+    htmx = getattr(request, "htmx", None)
+    return htmx.target if htmx else None
+
+
+def _vary_htmx(response: HttpResponse) -> HttpResponse:
+    """A fragment and a full page share a URL: caches must tell them apart."""
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _fallback_lang(obj: Any, field: str) -> str | None:
+    """The language a translated field is shown in when it is not the UI language (for `lang=`)."""
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if getattr(obj, f"{field}_{current}", None):
+        return None
+    for code in settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]:
+        if code != current and getattr(obj, f"{field}_{code}", None):
+            return code
+    return None
+
+
+def _export_url(params: dict[str, Any]) -> str:
+    """The workspace export of the organisations the visitor is looking at (same filters)."""
+    try:
+        base = reverse("workspace:import-export", kwargs={"kind": "organisations", "fmt": "csv"})
+    except NoReverseMatch:
+        base = reverse("workspace:home") + "import/export/organisations.csv"
+    query = urlencode(params, doseq=True)
+    return f"{base}?{query}" if query else base
+
+
+# --- home and center portals ---------------------------------------------------------------------
+
+
+def _home_context(request: HttpRequest, center: Center | None) -> dict[str, Any]:
+    user = request.user
+    paths = [center.path] if center else None
+    return {
+        "center": center,
+        "figures": selectors.home_figures(user, center),
+        "featured": selectors.featured_organisations(user, center),
+        "latest_news": list(news_for(user, center_paths=paths)[:3]),
+        "child_centers": list(center.children.filter(is_active=True)) if center else [],
+        "directory_query": urlencode({"center": center.slug}) if center else "",
+        "kinds": OrganisationKind,
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {})
+    return render(request, "portal/home.html", _home_context(request, None))
+
+
+def center_portal(request: HttpRequest, center_slug: str) -> HttpResponse:
+    center = selectors.active_center_by_slug(center_slug)
+    if center is None:
+        raise Http404
+    return render(request, "portal/home.html", _home_context(request, center))
+
+
+def centers(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/centers.html", {"tree": selectors.center_tree(request.user)})
+
+
+# --- directory -------------------------------------------------------------------------------------
+
+
+def _facet_titles() -> list[tuple[str, str]]:
+    return [
+        ("kind", _("Kind of organisation")),
+        ("province", _("Province")),
+        ("sector", _("Sector")),
+        ("stage", _("Stage")),
+        ("center", _("Support center")),
+    ]
+
+
+def _active_chips(
+    base_url: str, filters: DirectoryFilters, facets: dict[str, list[selectors.FacetOption]]
+) -> list[tuple[str, str]]:
+    """(label, URL without that value) for each active filter, so each can be removed alone."""
+    params = filters.as_params()
+    chips: list[tuple[str, str]] = []
+
+    def without(key: str, value: Any) -> str:
+        rest = {k: v for k, v in params.items() if k != key}
+        if isinstance(params.get(key), list):
+            remaining = [v for v in params[key] if v != value]
+            if remaining:
+                rest[key] = remaining
+        query = urlencode(rest, doseq=True)
+        return f"{base_url}?{query}" if query else base_url
+
+    if filters.q:
+        chips.append((f"“{filters.q}”", without("q", filters.q)))
+    for key in selectors.FACET_KEYS:
+        labels = {o.value: o.label for o in facets.get(key, [])}
+        for value in getattr(filters, key):
+            chips.append((labels.get(value, value), without(key, value)))
+    return chips
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    filters = DirectoryFilters.from_querydict(request.GET)
+    page = _paginate(request, directory_selectors.organisations_for(user, filters), ORGANISATIONS_PER_PAGE)
+    params = filters.as_params()
+    facets = selectors.directory_facets(user, filters)
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "facets": facets,
+        "facet_titles": _facet_titles(),
+        "active_chips": _active_chips(reverse("portal:directory"), filters, facets),
+        "active_filters": bool(params),
+        "export_url": _export_url(params) if user.is_authenticated else None,
+        "scoped_center": Center.objects.filter(slug__in=filters.center).first() if filters.center else None,
+    }
+    if _htmx_target(request) == "directory-results":
+        return _vary_htmx(render(request, "portal/directory/_results.html", context))
+    return _vary_htmx(render(request, "portal/directory/list.html", context))
+
+
+def province_map(request: HttpRequest) -> HttpResponse:
+    center = None
+    center_slug = request.GET.get("center")
+    if center_slug:
+        center = selectors.active_center_by_slug(center_slug)
+    return render(
+        request,
+        "portal/directory/map.html",
+        {"map": selectors.province_map(request.user, center), "center": center},
+    )
+
+
+def _relation_groups(org: Any, relations: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Relations read from this organisation's side: "Incubated by X" and, the other way, "Has incubated Y"."""
+    outgoing = {
+        RelationKind.INCUBATED_BY: _("Incubated by"),
+        RelationKind.INVESTED_IN: _("Invested in"),
+        RelationKind.ALUMNI_OF: _("Alumni of"),
+        RelationKind.MEMBER_OF: _("Member of"),
+    }
+    incoming = {
+        RelationKind.INCUBATED_BY: _("Has incubated"),
+        RelationKind.INVESTED_IN: _("Investors"),
+        RelationKind.ALUMNI_OF: _("Alumni"),
+        RelationKind.MEMBER_OF: _("Members"),
+    }
+    groups: dict[str, list[Any]] = {}
+    for rel in relations:
+        if rel.source_id == org.pk:
+            label, other = outgoing.get(rel.kind, rel.get_kind_display()), rel.target
+        else:
+            label, other = incoming.get(rel.kind, rel.get_kind_display()), rel.source
+        groups.setdefault(str(label), []).append({"org": other, "since": rel.since_year, "note": rel.note})
+    return list(groups.items())
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request.user
+    try:
+        org = directory_selectors.get_organisation_for(user, slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    claim_url = None
+    if user.is_authenticated:
+        for kwargs in ({"slug": org.slug}, {"org_slug": org.slug}):
+            try:
+                claim_url = reverse("workspace:directory-claim", kwargs=kwargs)
+                break
+            except NoReverseMatch:
+                continue
+    people = (
+        Person.objects.visible_to(user)
+        .filter(organisation=org)
+        .select_related("province")
+        .order_by("full_name")
+    )
+    can_history = user.is_authenticated and can(user, "directory.view_history", org)
+    context = {
+        "org": org,
+        "description_lang": _fallback_lang(org, "description"),
+        "relation_groups": _relation_groups(org, directory_selectors.relations_of(user, org)),
+        "people": list(people[:24]),
+        "claim_url": claim_url,
+        "history": selectors.change_history(org) if can_history else None,
+        "social_links": [
+            (k, v)
+            for k, v in (org.social_links or {}).items()
+            if isinstance(v, str) and v.lower().startswith(("http://", "https://"))
+        ],
+    }
+    return render(request, "portal/organisation.html", context)
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+def people(request: HttpRequest) -> HttpResponse:
+    filters = DirectoryFilters.from_querydict(request.GET)
+    page = _paginate(request, directory_selectors.people_for(request.user, filters), PEOPLE_PER_PAGE)
+    # A public person may work for an organisation the visitor may not see: name only visible ones.
+    org_ids = {p.organisation_id for p in page.object_list if p.organisation_id}
+    visible_org_ids = (
+        set(Organisation.objects.visible_to(request.user).filter(pk__in=org_ids).values_list("pk", flat=True))
+        if org_ids
+        else set()
+    )
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "visible_org_ids": visible_org_ids,
+        "options": selectors.people_filter_options(),
+        "active_filters": bool(filters.as_params()),
+    }
+    if _htmx_target(request) == "people-results":
+        return _vary_htmx(render(request, "portal/people/_results.html", context))
+    return _vary_htmx(render(request, "portal/people/list.html", context))
+
+
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        person = directory_selectors.get_person_for(request.user, slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    organisation = None
+    if person.organisation_id:
+        # The person may be public while their organisation is not: link only what the visitor may see.
+        organisation = Organisation.objects.visible_to(request.user).filter(pk=person.organisation_id).first()
+    return render(
+        request,
+        "portal/person.html",
+        {"person": person, "organisation": organisation, "bio_lang": _fallback_lang(person, "bio")},
+    )
+
+
+# --- news ------------------------------------------------------------------------------------------
+
+
+def news(request: HttpRequest) -> HttpResponse:
+    center = None
+    center_slug = request.GET.get("center")
+    if center_slug:
+        center = selectors.active_center_by_slug(center_slug)
+        if center is None:
+            raise Http404
+    qs = news_for(request.user, center_paths=[center.path] if center else None)
+    return render(
+        request,
+        "portal/news/list.html",
+        {"page_obj": _paginate(request, qs, NEWS_PER_PAGE), "center": center},
+    )
+
+
+def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        article = get_news_for(request.user, slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    more = news_for(request.user, center_paths=[article.center.path]).exclude(pk=article.pk)[:3]
+    return render(
+        request,
+        "portal/news/detail.html",
+        {
+            "article": article,
+            "body_lang": _fallback_lang(article, "body"),
+            "title_lang": _fallback_lang(article, "title"),
+            "more": list(more),
+        },
+    )
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """One search over organisations and people, best matches first (directory.search_all)."""
+    q = str(request.GET.get("q") or "").strip()[:200]
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page = 1
+    context: dict[str, Any] = {"q": q, "results": None, "query": urlencode({"q": q})}
+    if q:
+        context["results"] = directory_selectors.search_all(
+            request.user, q, page=page, page_size=SEARCH_PAGE_SIZE
+        )
+    return render(request, "portal/search.html", context)

@@ -1,12 +1,25 @@
-"""Reference data shipped with the product (see fixtures/ and `innohub load_taxonomies`).
+"""Reference data shipped with the product (see data/, loader.py and `innohub load_taxonomies`).
 
 Names are bilingual through django-modeltranslation (name_vi, name_en); `name` follows the UI language.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    """The six socio-economic regions that statistics and national programmes group provinces by."""
+
+    NORTHERN_MIDLANDS_MOUNTAINS = "northern_midlands_mountains", _("Northern midlands and mountains")
+    RED_RIVER_DELTA = "red_river_delta", _("Red River Delta")
+    NORTH_CENTRAL_CENTRAL_COAST = "north_central_central_coast", _("North Central and Central Coast")
+    CENTRAL_HIGHLANDS = "central_highlands", _("Central Highlands")
+    SOUTHEAST = "southeast", _("Southeast")
+    MEKONG_DELTA = "mekong_delta", _("Mekong Delta")
 
 
 class Province(models.Model):
@@ -16,9 +29,13 @@ class Province(models.Model):
     name = models.CharField(max_length=128, verbose_name=_("name"))
     division_type = models.CharField(max_length=32, blank=True, verbose_name=_("division type"))
     codename = models.SlugField(max_length=64, unique=True)
-    region = models.CharField(max_length=32, blank=True, verbose_name=_("region"))
+    region = models.CharField(max_length=32, blank=True, choices=Region.choices, verbose_name=_("region"))
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["code"]
@@ -41,6 +58,10 @@ class LegacyProvince(models.Model):
         related_name="legacy_provinces",
         verbose_name=_("province since 2025"),
     )
+
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["code"]
@@ -79,6 +100,10 @@ class Sector(models.Model):
     isic_code = models.CharField(max_length=8, blank=True, verbose_name=_("ISIC Rev.4 code"))
     name = models.CharField(max_length=255, verbose_name=_("name"))
 
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("sector")
@@ -98,6 +123,10 @@ class ScienceField(models.Model):
     )
     name = models.CharField(max_length=255, verbose_name=_("name"))
 
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("field of science and technology")
@@ -113,6 +142,12 @@ class ReadinessLevel(models.Model):
     level = models.PositiveSmallIntegerField(unique=True, verbose_name=_("level"))
     name = models.CharField(max_length=255, verbose_name=_("name"))
     description = models.TextField(blank=True, verbose_name=_("description"))
+
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
+        description_vi: str | None
+        description_en: str | None
 
     class Meta:
         ordering = ["level"]
@@ -131,6 +166,12 @@ class Stage(models.Model):
     name = models.CharField(max_length=128, verbose_name=_("name"))
     description = models.TextField(blank=True, verbose_name=_("description"))
 
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
+        description_vi: str | None
+        description_en: str | None
+
     class Meta:
         ordering = ["order"]
         verbose_name = _("startup stage")
@@ -147,6 +188,10 @@ class Country(models.Model):
     iso3 = models.CharField(max_length=3, unique=True)
     numeric = models.CharField(max_length=3, blank=True)
     name = models.CharField(max_length=128, verbose_name=_("name"))
+
+    if TYPE_CHECKING:  # added by django-modeltranslation (translation.py)
+        name_vi: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["iso2"]

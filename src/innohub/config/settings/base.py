@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
 SRC_DIR = Path(__file__).resolve().parents[3]
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "innohub.centers",
     "innohub.directory",
     "innohub.portal",
+    "innohub.content",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (CONN_MAX_AGE above): opening one costs ~2 ms on SQLite (schema parse),
+    # more than a whole API list request; measured by benchmarks/portal.py.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -134,6 +138,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# allauth authenticates with `email=`; this form also passes `login=`, so axes records and matches the
+# address (without it every failure is stored with no username and locks the whole IP address).
+ACCOUNT_FORMS = {"login": "innohub.accounts.forms.AxesLoginForm"}
 
 # --- i18n ----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -149,6 +156,8 @@ USE_TZ = True
 # --- static and media ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Vendored front-end assets come from xstatic packages (no CDN, no build step).
+STATICFILES_DIRS = [("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
