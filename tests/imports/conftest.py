@@ -61,3 +61,12 @@ def do_import(hanoi, staff):
         return run_import(ImportSource(name=name, data=data), kind=kind, dry_run=dry_run, **kw)
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The importer's messages are asserted in English; pages pick their own language per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

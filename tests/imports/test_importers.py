@@ -121,10 +121,10 @@ def test_legacy_province_code_and_name_are_mapped(do_import):
     )
     report = do_import(data)
     assert report.ok, report.errors
-    ha_giang = Organisation.objects.get(name="Startup Hà Giang")
+    ha_giang = Organisation.objects.get(name_vi="Startup Hà Giang")
     assert ha_giang.province.code == "08"
     assert ha_giang.legacy_province is not None and ha_giang.legacy_province.code == "02"
-    assert Organisation.objects.get(name="Startup Bình Dương").province.code == "79"
+    assert Organisation.objects.get(name_vi="Startup Bình Dương").province.code == "79"
 
 
 @pytest.mark.parametrize(
@@ -208,7 +208,7 @@ def test_html_in_descriptions_is_sanitised_with_a_warning(do_import):
     )
     report = do_import(data)
     assert report.ok
-    alpha = Organisation.objects.get(name="Alpha")
+    alpha = Organisation.objects.get(name_vi="Alpha")
     assert "<script" not in alpha.description_vi and "onclick" not in alpha.description_vi
     assert "<b>bạn</b>" in alpha.description_vi
     assert [w.line for w in report.warnings] == [2], "only the row that lost markup is flagged"

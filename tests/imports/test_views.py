@@ -83,7 +83,9 @@ def test_preview_with_errors_shows_them_and_offers_no_import(
     result = preview.report["result"]
     assert result["ok"] is False and result["errors"][0]["line"] == 3
     html = staff_client.get(response["Location"]).content.decode()
-    assert "Atlantis" in html and "Unknown province" in html
+    assert (
+        "Atlantis" in html and "Tỉnh/thành phố “Atlantis” không xác định" in html
+    )  # pages are Vietnamese by default
     assert reverse("workspace:import-apply", kwargs={"progress_uuid": preview.uuid}) not in html
     refused = staff_client.post(reverse("workspace:import-apply", kwargs={"progress_uuid": preview.uuid}))
     assert refused.status_code == 403
@@ -157,7 +159,7 @@ def test_only_the_owner_can_confirm_a_preview(
 def test_oversized_upload_is_refused_by_the_form(staff_client, hanoi):
     response = _upload(staff_client, hanoi, csv_bytes(_rows(20)))
     assert response.status_code == 200
-    assert "largest file you can import" in str(response.context["form"].errors["file"])
+    assert "dung lượng tối đa có thể nhập" in str(response.context["form"].errors["file"])
     assert TaskProgress.objects.count() == 0
 
 
@@ -165,7 +167,7 @@ def test_wrong_encoding_upload_reports_the_problem(staff_client, hanoi, django_c
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(staff_client, hanoi, "name\nCông ty Đông Á\n".encode("cp1258"))
     html = staff_client.get(response["Location"]).content.decode()
-    assert "not UTF-8 encoded" in html
+    assert "không được mã hoá UTF-8" in html
 
 
 def test_xlsx_upload_and_people(staff_client, hanoi, django_capture_on_commit_callbacks):
