@@ -7,7 +7,7 @@ view returning a fixed page — same server (gunicorn, DEBUG off), same run, sam
    organisations (bulk inserts, search text computed as the services compute it).
 2. In-process, the number of SQL queries of the API list at page_size 10 and 50 is captured (they must
    be equal: no N+1).
-3. gunicorn serves the site plus a bare view (benchmarks/portal_bench_urls.py) on 127.0.0.1. Each
+3. gunicorn serves the site plus a bare view (benchmarks/support/portal_bench_urls.py) on 127.0.0.1. Each
    target gets a warm-up, then `--requests` anonymous GETs from `--concurrency` client threads; the
    targets are measured in interleaved rounds and the best round of each is kept (machines are noisy).
 
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DIR = Path(__file__).resolve().parent
+BENCH_DIR = Path(__file__).resolve().parent / "support"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(BENCH_DIR))
 

@@ -75,10 +75,10 @@ def test_failures_below_limit_do_not_lock(client):
 
 
 def test_password_reset_by_mail(client):
-    _password_reset_by_mail(client, UserFactory(email="hoa@example.vn"))
+    assert_password_reset_by_mail(client, UserFactory(email="hoa@example.vn"))
 
 
-def _password_reset_by_mail(client, user):
+def assert_password_reset_by_mail(client, user):
     mail.outbox.clear()
     response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
@@ -138,7 +138,7 @@ def test_password_reset_lifts_the_lockout(client):
     assert (
         client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}).status_code == 429
     )
-    _password_reset_by_mail(client, user)
+    assert_password_reset_by_mail(client, user)
     response = client.post(reverse("account_login"), {"login": user.email, "password": "Mật-khẩu-mới-2025"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)

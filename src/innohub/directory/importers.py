@@ -26,6 +26,7 @@ import re
 import time
 import unicodedata
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -999,7 +1000,7 @@ def _no_progress(done: int, total: int, message: str = "") -> None:
     return None
 
 
-class _Importer:
+class _Importer(ABC):
     kind = ORGANISATIONS
     preview_keys: tuple[str, ...] = ()
 
@@ -1011,8 +1012,8 @@ class _Importer:
 
     # subclasses: clean_row(reader) -> _Record, check_database(records, report), build(records), write(...)
 
-    def clean_row(self, row: _RowReader) -> _Record:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def clean_row(self, row: _RowReader) -> _Record: ...
 
     def validate(self, table: Table, report: ImportReport) -> list[_Record]:
         index = self._index
@@ -1086,17 +1087,17 @@ class _Importer:
             value = rec.fields.get("name_vi")
         return "" if value is None else str(value)[:200]
 
-    def check_database(self, records: list[_Record], report: ImportReport) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def check_database(self, records: list[_Record], report: ImportReport) -> None: ...
 
-    def preview_row(self, rec: _Record) -> list[str]:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def preview_row(self, rec: _Record) -> list[str]: ...
 
-    def preview_labels(self) -> list[str]:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def preview_labels(self) -> list[str]: ...
 
-    def write(self, records: list[_Record]) -> int:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, records: list[_Record]) -> int: ...
 
     def run(self, table: Table, report: ImportReport) -> None:
         self._index, report.ignored_columns = map_headers(self.kind, table.headers)

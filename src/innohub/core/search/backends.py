@@ -10,6 +10,7 @@ counted, sliced, aggregated and used as a subquery.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -202,7 +203,7 @@ class Matches:
     scores: tuple[float, ...] | None = None
 
 
-class Engine:
+class Engine(ABC):
     """Search over one model on one database connection."""
 
     vendor = ""
@@ -220,12 +221,13 @@ class Engine:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def expression(self, terms: list[Term]) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def expression(self, terms: list[Term]) -> str: ...
 
+    @abstractmethod
     def hits(self, expression: str, cap: int) -> int:
         """How many records match, counting at most `cap` (index only: no visibility, no filters)."""
-        raise NotImplementedError
+        ...
 
     def match(self, expression: str, cap: int) -> Matches:
         return Matches(self.hits(expression, cap))
@@ -239,18 +241,21 @@ class Engine:
         counts = self._frequency_rows(exprs, cap)
         return dict(zip(alts, counts, strict=True))
 
-    def _frequency_rows(self, exprs: list[str], cap: int) -> list[int]:
-        raise NotImplementedError
+    @abstractmethod
+    def _frequency_rows(self, exprs: list[str], cap: int) -> list[int]: ...
 
+    @abstractmethod
     def neighbours(self, token: str, *, prefix: bool) -> set[Alternative]:
         """Vocabulary words (or, for the token being typed, word prefixes) near a token."""
-        raise NotImplementedError
+        ...
 
-    def apply(self, qs: QuerySet[Any], expression: str, matches: Matches, *, ranked: bool) -> QuerySet[Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def apply(
+        self, qs: QuerySet[Any], expression: str, matches: Matches, *, ranked: bool
+    ) -> QuerySet[Any]: ...
 
-    def narrow(self, qs: QuerySet[Any], expression: str, matches: Matches) -> QuerySet[Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def narrow(self, qs: QuerySet[Any], expression: str, matches: Matches) -> QuerySet[Any]: ...
 
 
 class SQLiteEngine(Engine):
