@@ -10,7 +10,9 @@ from django.utils.translation import gettext_noop as N_
 
 DIRECTORY_READ = ["directory.view"]
 DIRECTORY_WRITE = ["directory.view", "directory.add", "directory.change"]
-STAFF = DIRECTORY_WRITE + [
+#: writing a center's news (drafts, edits, deletion) and putting it on the portal or taking it off
+CONTENT_WRITE = ["content.change", "content.publish"]
+STAFF = DIRECTORY_WRITE + CONTENT_WRITE + [
     "directory.delete",
     "directory.import",
     "directory.export",
@@ -19,6 +21,11 @@ STAFF = DIRECTORY_WRITE + [
     "centers.view",
     "accounts.view_members",
     "tasks.view",
+    # programmes, calls and selection (innohub.programs.permissions)
+    "programs.view",
+    "programs.manage",
+    "programs.decide",
+    "programs.review",
 ]
 
 DEFAULT_ROLES: list[dict] = [
@@ -47,14 +54,14 @@ DEFAULT_ROLES: list[dict] = [
         "code": "reviewer",
         "name_vi": "Chuyên gia đánh giá",
         "name_en": N_("Reviewer"),
-        "permissions": DIRECTORY_READ,
+        "permissions": DIRECTORY_READ + ["programs.review"],
         "applies_to_descendants": False,
     },
     {
         "code": "mentor",
         "name_vi": "Chuyên gia / cố vấn",
         "name_en": N_("Mentor / expert"),
-        "permissions": DIRECTORY_READ,
+        "permissions": DIRECTORY_READ + ["programs.review"],
         "applies_to_descendants": False,
     },
     {

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("news/<slug:slug>/", views.news_detail, name="news-detail"),
     path("search/", views.search, name="search"),
     path("centers/", views.centers, name="centers"),
+    path("calls/", include("innohub.programs.urls_portal")),
     path("c/<slug:center_slug>/", views.center_portal, name="center-portal"),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "innohub.directory",
     "innohub.portal",
     "innohub.content",
+    "innohub.programs",
 ]
 
 MIDDLEWARE = [
