@@ -83,6 +83,14 @@ GET_MATRIX: dict[str, tuple[dict, dict[str, int]]] = {
             "platform": 200,
         },
     ),
+    "workspace:privacy": ({}, SIGNED_IN),
+    "workspace:privacy-access-log": ({}, SIGNED_IN),
+    "workspace:privacy-erase": ({}, SIGNED_IN),
+    "workspace:privacy-requests": ({}, {**STAFF_ONLY, "staff": 403}),  # center administrators only
+    "workspace:centers-list": ({}, STAFF_ONLY),
+    # changing a center (a public record, so a refusal is a 403 page): its administrators and above
+    "workspace:centers-create": ({"slug": "ha-noi"}, {**STAFF_ONLY, "staff": 403}),
+    "workspace:centers-edit": ({"slug": "ha-noi"}, {**STAFF_ONLY, "staff": 403}),
 }
 
 # Views that change state (POST) or need a per-user secret; anonymous and outside users never get 200.
@@ -106,6 +114,13 @@ POST_ONLY: dict[str, dict] = {
     "workspace:account-member-remove": {"uuid": "{random}"},
     "workspace:account-invitation-revoke": {"uuid": "{random}"},
     "workspace:account-invitation": {"token": "not-a-token"},
+    "workspace:privacy-consent": {"code": "communications"},
+    "workspace:privacy-export-start": {},
+    "workspace:privacy-export": {"uuid": "{random}"},
+    "workspace:privacy-export-progress": {"uuid": "{random}"},
+    "workspace:privacy-export-download": {"uuid": "{random}"},
+    "workspace:privacy-request-decide": {"uuid": "{random}"},
+    "workspace:centers-deactivate": {"slug": "ha-noi"},
     # public detail pages whose objects are covered in tests/portal/ (need news/person fixtures)
     "portal:person": {"slug": "{missing}"},
     "portal:news-detail": {"slug": "{missing}"},

@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/", include("innohub.directory.workspace_urls")),
     path("import/", include("innohub.directory.import_urls")),
     path("account/", include("innohub.accounts.urls")),
+    path("account/privacy/", include("innohub.privacy.urls")),
+    path("centers/", include("innohub.centers.workspace_urls")),
     path("programmes/", include("innohub.programs.urls_calls")),
     path("programmes/", include("innohub.programs.urls_review")),
 ]

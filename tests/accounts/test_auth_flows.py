@@ -21,7 +21,12 @@ PASSWORD = "Pass-word-123"
 def test_sign_up_then_sign_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "Lan.Nguyen@Example.vn", "password1": "Rất-khó-đoán-42", "password2": "Rất-khó-đoán-42"},
+        {
+            "email": "Lan.Nguyen@Example.vn",
+            "password1": "Rất-khó-đoán-42",
+            "password2": "Rất-khó-đoán-42",
+            "consent_account": "on",  # the required consent (innohub.privacy)
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email="lan.nguyen@example.vn")

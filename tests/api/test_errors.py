@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.api.utils import assert_error, make_org, send
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +95,113 @@ def test_500_is_a_bare_server_error_without_traceback(network, anon, monkeypatch
     body = assert_error(response, 500, "server_error")
     assert "secret" not in response.content.decode() and "Traceback" not in response.content.decode()
     assert body["fields"] == {}
+
+
+# --- every failure, not only the handlers' own: wrong method, unknown path, bad input, oversized body ---
+
+
+@pytest.fixture
+def schema(anon):
+    return anon.get("/api/v1/openapi.json").json()
+
+
+def _concrete(path: str) -> str:
+    """An address of the operation, with every path parameter filled in."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_a_wrong_method_answers_405_in_the_error_format_with_allow(anon):
+    response = anon.put("/api/v1/centers", HTTP_ACCEPT_LANGUAGE="en")
+    body = assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET, POST"
+    assert "GET, POST" in body["message"]
+
+
+def test_every_path_answers_an_unsupported_method_with_json(schema, anon):
+    """Each path of the document refuses a method it does not have, in the error format, with Allow."""
+    checked = 0
+    for path, methods in schema["paths"].items():
+        unsupported = next(m for m in ("put", "patch", "delete", "post", "get") if m not in methods)
+        response = anon.generic(unsupported.upper(), _concrete(path), HTTP_ACCEPT_LANGUAGE="en")
+        assert_error(response, 405, "method_not_allowed")
+        assert set(response["Allow"].split(", ")) == {m.upper() for m in methods}, path
+        checked += 1
+    assert checked == len(schema["paths"]) > 20
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/", "/api/v1/nothing-here", "/api/v1/centers/", "/api/v1/centers/a/b/c", "/api/v1/directory"],
+)
+def test_unknown_paths_under_the_api_answer_404_json(anon, path):
+    for method in ("get", "post", "delete"):
+        assert_error(getattr(anon, method)(path), 404, "not_found")
+
+
+def test_every_body_that_is_not_an_object_is_a_422(schema, session_client):
+    """Each operation with a request body refuses JSON that is not an object before anything else.
+
+    (ninja's schemas would otherwise read `"x"` as an empty object and fill in the defaults.)"""
+    client = session_client(UserFactory(is_superuser=True))
+    checked = 0
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            if "application/json" not in operation.get("requestBody", {}).get("content", {}):
+                continue  # no body, or a multipart upload
+            response = send(client, method, _concrete(path), "not an object", HTTP_ACCEPT_LANGUAGE="en")
+            body = assert_error(response, 422, "validation_error")
+            assert body["fields"] == {"__all__": ["Send a JSON object."]}, (method, path)
+            checked += 1
+    assert checked >= 14
+    claim = send(client, "post", "/api/v1/directory/organisations/1/claim", [1], HTTP_ACCEPT_LANGUAGE="en")
+    assert_error(claim, 422, "validation_error")
+
+
+def test_every_integer_query_parameter_is_validated(schema, session_client):
+    client = session_client(UserFactory(is_superuser=True))
+    checked = 0
+    for path, methods in schema["paths"].items():
+        operation = methods.get("get")
+        if operation is None or "{" in path:
+            continue
+        for param in operation.get("parameters", []):
+            if param["in"] == "query" and param["schema"].get("type") == "integer":
+                response = client.get(path, {param["name"]: "abc"}, HTTP_ACCEPT_LANGUAGE="en")
+                body = assert_error(response, 422, "validation_error")
+                assert body["fields"] == {param["name"]: ["Enter a whole number."]}, (path, body)
+                checked += 1
+    assert checked >= 5
+
+
+def test_a_path_parameter_of_the_wrong_type_is_a_422(session_client):
+    client = session_client(UserFactory())
+    body = assert_error(client.delete("/api/v1/accounts/tokens/abc"), 422, "validation_error")
+    assert list(body["fields"]) == ["token_id"]
+
+
+def test_a_pydantic_error_raised_by_a_handler_is_a_422(network, anon, monkeypatch):
+    from innohub.centers.schemas import CenterIn
+
+    def validate_here(*args, **kwargs):
+        CenterIn.model_validate({"slug": "Không hợp lệ", "kind": "spaceship"})
+
+    monkeypatch.setattr("innohub.centers.api._get_center", validate_here)
+    body = assert_error(
+        anon.get("/api/v1/centers/ha-noi", HTTP_ACCEPT_LANGUAGE="en"), 422, "validation_error"
+    )
+    assert set(body["fields"]) == {"slug", "kind", "name_vi"}
+    assert body["fields"]["name_vi"] == ["This field is required."]
+
+
+def test_an_answer_that_fails_its_own_schema_is_a_500_not_the_callers_fault(anon, monkeypatch):
+    monkeypatch.setattr("innohub.taxonomy.selectors.countries", lambda: [{"iso2": "VN"}])
+    response = anon.get("/api/v1/taxonomy/countries")
+    body = assert_error(response, 500, "server_error")
+    assert body["fields"] == {} and "iso3" not in response.content.decode()
+
+
+def test_an_oversized_body_is_a_413(network, make_member, token_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = token_client(make_member(network["hanoi"], "center_staff"))
+    payload = {"center": "ha-noi", "kind": "startup", "name_vi": "x" * 5000}
+    assert_error(send(client, "post", ORGS, payload), 413, "too_large")

@@ -59,6 +59,15 @@ EXPECTED = {
 }
 
 
+#: the areas whose operations EXPECTED pins; other apps pin theirs (and every operation outside
+#: them needs a row in tests/api/test_permission_matrix_api.py or an area of its own there)
+PINNED_AREAS = ("accounts", "directory", "centers", "taxonomy")
+
+
+def _area(path: str) -> str:
+    return path.removeprefix("/api/v1/").split("/")[0]
+
+
 @pytest.fixture
 def schema(anon):
     response = anon.get("/api/v1/openapi.json")
@@ -72,7 +81,7 @@ def test_openapi_document_is_valid_and_lists_every_operation(schema):
         (method, path)
         for path, methods in schema["paths"].items()
         for method in methods
-        if method != "parameters"
+        if method != "parameters" and _area(path) in PINNED_AREAS
     }
     assert operations == EXPECTED
     ids = [op["operationId"] for methods in schema["paths"].values() for op in methods.values()]

@@ -62,6 +62,7 @@ def sign_up(page: Any, base: str) -> User:
     form.locator("input[name=password1]").fill(PASSWORD)
     if form.locator("input[name=password2]").count():
         form.locator("input[name=password2]").fill(PASSWORD)
+    form.locator("input[name=consent_account]").check()  # the required consent (innohub.privacy)
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/signup/"))
     return User.objects.get(email=EMAIL)

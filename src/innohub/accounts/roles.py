@@ -12,21 +12,25 @@ DIRECTORY_READ = ["directory.view"]
 DIRECTORY_WRITE = ["directory.view", "directory.add", "directory.change"]
 #: writing a center's news (drafts, edits, deletion) and putting it on the portal or taking it off
 CONTENT_WRITE = ["content.change", "content.publish"]
-STAFF = DIRECTORY_WRITE + CONTENT_WRITE + [
-    "directory.delete",
-    "directory.import",
-    "directory.export",
-    "directory.approve_claim",
-    "directory.view_history",
-    "centers.view",
-    "accounts.view_members",
-    "tasks.view",
-    # programmes, calls and selection (innohub.programs.permissions)
-    "programs.view",
-    "programs.manage",
-    "programs.decide",
-    "programs.review",
-]
+STAFF = (
+    DIRECTORY_WRITE
+    + CONTENT_WRITE
+    + [
+        "directory.delete",
+        "directory.import",
+        "directory.export",
+        "directory.approve_claim",
+        "directory.view_history",
+        "centers.view",
+        "accounts.view_members",
+        "tasks.view",
+        # programmes, calls and selection (innohub.programs.permissions)
+        "programs.view",
+        "programs.manage",
+        "programs.decide",
+        "programs.review",
+    ]
+)
 
 DEFAULT_ROLES: list[dict] = [
     {

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from innohub.accounts.access import can, scope_for
+from innohub.accounts.access import can, centers_where, scope_for
 from innohub.centers import services
 from innohub.centers.models import Center
 from innohub.centers.schemas import CenterDetailOut, CenterIn, CenterOut, CenterPatch
 from innohub.core.api.auth import READ_AUTH, WRITE_AUTH, api_user
 from innohub.core.api.errors import errors
 from innohub.core.api.pagination import PageParams, page_of, paginate
-from innohub.core.errors import Forbidden, NotFound, ValidationFailed
+from innohub.core.errors import NotFound, ValidationFailed
 from innohub.taxonomy.models import Province
 
 router = Router(tags=["centers"])
@@ -36,28 +36,34 @@ class CenterFilterParams(Schema):
     province: str | None = Field(None, description="Province code.")
     parent: str | None = Field(None, description="Slug of a center: only the centers directly below it.")
     within: str | None = Field(None, description="Slug of a center: it and every center below it.")
-    include_inactive: bool = Field(False, description="Also inactive centers (staff with centers.view).")
+    include_inactive: bool = Field(
+        False, description="Also the inactive centers where the caller is staff (centers.view)."
+    )
 
 
-def _may_see_inactive(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and can(user, "centers.view"))
+def _may_see_inactive(user: Any, center: Center | None = None) -> bool:
+    """Staff see the inactive centers of the part of the network they work in (their centers and the
+    centers below); nobody else does."""
+    return bool(getattr(user, "is_authenticated", False) and can(user, "centers.view", center))
 
 
 def _centers(user: Any, *, include_inactive: bool = False) -> QuerySet[Center]:
     qs = Center.objects.select_related("parent", "province")
     if not (include_inactive and _may_see_inactive(user)):
-        qs = qs.filter(is_active=True)
-    return qs
+        return qs.filter(is_active=True)
+    if scope_for(user).is_platform_admin:
+        return qs
+    return qs.filter(Q(is_active=True) | Q(pk__in=sorted(centers_where(user, "centers.view"))))
 
 
 def _get_center(user: Any, slug: str) -> Center:
     center = (
-        _centers(user, include_inactive=True)
+        Center.objects.select_related("parent", "province")
         .prefetch_related(Prefetch("children", queryset=Center.objects.order_by("path")))
         .filter(slug=slug)
         .first()
     )
-    if center is None or (not center.is_active and not _may_see_inactive(user)):
+    if center is None or (not center.is_active and not _may_see_inactive(user, center)):
         raise NotFound()
     return center
 
@@ -120,15 +126,6 @@ def get_center(request: HttpRequest, slug: str) -> Center:
 def create_center(request: HttpRequest, payload: CenterIn) -> Status[Center]:
     user = api_user(request)
     parent = _parent(payload.parent)
-    allowed = (
-        scope_for(user).is_platform_admin
-        if parent is None
-        else can(user, "centers.change", center_id=parent.pk)
-    )
-    if not allowed:
-        raise Forbidden()
-    if Center.objects.filter(slug=payload.slug).exists():
-        raise ValidationFailed(fields={"slug": [_("Another center already uses this slug.")]})
     data = payload.dict(exclude_none=True, exclude={"parent", "province"})
     data["kind"] = payload.kind.value
     for key in ("name_en", "short_name", "description_vi", "description_en", "website", "email", "phone"):

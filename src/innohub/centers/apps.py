@@ -12,4 +12,5 @@ class CentersConfig(AppConfig):
 
         from .models import Center
 
-        auditlog.register(Center, exclude_fields=["version", "updated_at"])
+        # `path` is derived from `parent` (materialised path); the parent change is what people read.
+        auditlog.register(Center, exclude_fields=["version", "updated_at", "path"])

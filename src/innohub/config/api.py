@@ -10,17 +10,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from innohub.core.api import cache as anonymous_cache
 from innohub.core.api.auth import WRITE_AUTH, AnonymousRead
-from innohub.core.api.errors import error_response, install_error_handlers
+from innohub.core.api.errors import BodyNotAnObject, error_response, install_error_handlers
 from innohub.core.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 CACHE_SECONDS = anonymous_cache.ttl()
@@ -42,8 +43,10 @@ Ecosystem directory, centers and taxonomies of an InnoHub instance.
 Every error has the same body: `{{"code": "…", "message": "…", "fields": {{"field": ["…"]}}}}`.
 `message` and field messages follow `Accept-Language` (vi, en, ko). Codes include
 `validation_error` (422), `not_authenticated`/`invalid_token` (401), `forbidden`/`insufficient_scope`/
-`csrf_failed`/`session_required` (403), `not_found` (404), `conflict`/`invalid_state`/`protected` (409),
-`duplicate` (400), `server_error` (500). A record you may not see is the same 404 as a missing one.
+`csrf_failed`/`session_required` (403), `not_found` (404), `method_not_allowed` (405, with `Allow`),
+`conflict`/`invalid_state`/`protected` (409), `too_large` (413), `bad_request`/`duplicate` (400),
+`server_error` (500). A record you may not see is the same 404 as a missing one; an unknown address
+under /api/v1/ is a 404 too. Request bodies are JSON objects.
 
 ## Pagination
 Lists take `page` (from 1) and `page_size` (default {DEFAULT_PAGE_SIZE}, capped at {MAX_PAGE_SIZE}) and
@@ -66,6 +69,13 @@ PATCH bodies carry the `version` you read; if someone changed the record since, 
 """
 
 
+def activate_request_language(request: HttpRequest) -> str:
+    translation.activate(translation.get_language_from_request(request, check_path=False))
+    language = translation.get_language()
+    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    return language
+
+
 def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Around every operation: answer in the caller's language, and serve anonymous reads from the
     short-lived cache (core/api/cache.py).
@@ -77,9 +87,7 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        translation.activate(translation.get_language_from_request(request, check_path=False))
-        language = translation.get_language()
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        language = activate_request_language(request)
         key, hit = anonymous_cache.cached_response(request, language)
         if hit is not None:
             return hit
@@ -88,6 +96,18 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapper
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object; anything else is refused (see BodyNotAnObject)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        # ninja also calls this for each JSON part of a multipart body, on a bare request object it
+        # builds for the purpose (no content type): those parts may be plain values.
+        if not isinstance(data, dict) and request.content_type is not None:
+            raise BodyNotAnObject(type(data).__name__)
+        return data
 
 
 class InnoHubAPI(NinjaAPI):
@@ -113,8 +133,45 @@ class InnoHubAPI(NinjaAPI):
         return schema
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
-        # Unknown paths under /api/v1/ answer in the API's error format rather than Django's HTML 404.
-        return [*super()._get_urls(), re_path(r"^.*$", csrf_exempt(api_view(self._unknown_path)))]
+        """ninja's URLs, adjusted so that every answer under /api/v1/ is in the API's error format:
+
+        * a method an endpoint does not have: ninja answers a plain-text 405; here it is JSON, with the
+          `Allow` header kept;
+        * the root /api/v1/ (ninja raises Http404 there, which Django renders as an HTML page) and
+          any unknown path: a JSON 404.
+        """
+        urls: list[URLPattern | URLResolver] = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":  # ninja reverses this name to find its prefix: keep it
+                    pattern.callback = csrf_exempt(api_view(self._unknown_path))
+                else:
+                    pattern.callback = self._json_method_not_allowed(pattern.callback)
+            urls.append(pattern)
+        return [*urls, re_path(r"^.*$", csrf_exempt(api_view(self._unknown_path)))]
+
+    def _json_method_not_allowed(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if not isinstance(response, HttpResponseNotAllowed):
+                return response
+            from django.utils.translation import gettext_lazy as _
+
+            activate_request_language(request)
+            allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",") if m.strip()))
+            answer = error_response(
+                self,
+                request,
+                405,
+                "method_not_allowed",
+                _("This method is not allowed here. Allowed: %(methods)s.") % {"methods": allowed},
+            )
+            answer["Allow"] = allowed
+            return answer
+
+        wrapper.csrf_exempt = True  # type: ignore[attr-defined]  # as ninja marks its own views
+        return wrapper
 
     def _unknown_path(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from django.utils.translation import gettext_lazy as _
@@ -128,6 +185,7 @@ api = InnoHubAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=WRITE_AUTH,
+    parser=ObjectBodyParser(),
     # validatorUrl None: Swagger UI would otherwise fetch a badge from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True, "tryItOutEnabled": False}),
 )
@@ -139,3 +197,4 @@ api.add_router("/directory", "innohub.directory.api.router")
 api.add_router("/centers", "innohub.centers.api.router")
 api.add_router("/taxonomy", "innohub.taxonomy.api.router")
 api.add_router("/programs", "innohub.programs.api.router")
+api.add_router("/privacy", "innohub.privacy.api.router")

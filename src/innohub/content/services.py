@@ -1,7 +1,8 @@
 """Every write to news articles (CONVENTIONS.md §2).
 
-Permission: writing news needs "directory.change" in the article's center for now — the roles
-(accounts/roles.py) do not define a "content.*" permission yet; switch to "content.change" when they do.
+Permissions (accounts/roles.py): "content.change" in the article's center to write, edit and delete
+drafts; "content.publish" to put an article on the portal or take it off. The staff roles hold both,
+and they apply to the centers below (a regional center's staff write its provinces' news).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from innohub.core.models import Visibility
 from innohub.core.sanitize import clean_html
 from innohub.core.text import fold
 
-#: the permission that allows writing a center's news (see module docstring)
-NEWS_PERMISSION = "directory.change"
+#: the permissions that allow writing and publishing a center's news (see module docstring)
+CHANGE_PERMISSION = "content.change"
+PUBLISH_PERMISSION = "content.publish"
 
 EDITABLE_FIELDS = {
     "title_vi",
@@ -42,11 +44,15 @@ EDITABLE_FIELDS = {
 
 
 def can_edit_news(user: Any, *, center_id: int) -> bool:
-    return can(user, NEWS_PERMISSION, center_id=center_id)
+    return can(user, CHANGE_PERMISSION, center_id=center_id)
 
 
-def _check(actor: Any, center_id: int) -> None:
-    if actor is not None and not can_edit_news(actor, center_id=center_id):
+def can_publish_news(user: Any, *, center_id: int) -> bool:
+    return can(user, PUBLISH_PERMISSION, center_id=center_id)
+
+
+def _check(actor: Any, center_id: int, permission: str = CHANGE_PERMISSION) -> None:
+    if actor is not None and not can(actor, permission, center_id=center_id):
         raise Forbidden()
 
 
@@ -131,7 +137,7 @@ def publish_news_article(
 ) -> NewsArticle:
     """Publish now, or at `published_at` (the portal shows it from then on)."""
     locked = NewsArticle.objects.select_for_update().get(pk=article.pk)
-    _check(actor, locked.center_id)
+    _check(actor, locked.center_id, PUBLISH_PERMISSION)
     if locked.status == NewsArticle.Status.PUBLISHED:
         raise InvalidTransition(_("This article is already published."))
     if not getattr(locked, "title_vi", ""):
@@ -148,7 +154,7 @@ def publish_news_article(
 @transaction.atomic
 def unpublish_news_article(article: NewsArticle, *, actor: Any) -> NewsArticle:
     locked = NewsArticle.objects.select_for_update().get(pk=article.pk)
-    _check(actor, locked.center_id)
+    _check(actor, locked.center_id, PUBLISH_PERMISSION)
     if locked.status != NewsArticle.Status.PUBLISHED:
         raise InvalidTransition(_("This article is not published."))
     with _actor_context(actor):
@@ -161,6 +167,10 @@ def unpublish_news_article(article: NewsArticle, *, actor: Any) -> NewsArticle:
 
 @transaction.atomic
 def delete_news_article(article: NewsArticle, *, actor: Any) -> None:
-    _check(actor, article.center_id)
+    locked = NewsArticle.objects.select_for_update().get(pk=article.pk)
+    _check(actor, locked.center_id)
+    if locked.status == NewsArticle.Status.PUBLISHED:
+        # Taking an article off the portal is a publishing decision, not an editing one.
+        _check(actor, locked.center_id, PUBLISH_PERMISSION)
     with _actor_context(actor):
-        article.delete()
+        locked.delete()

@@ -50,6 +50,7 @@ from innohub.directory.selectors import (
     people_for,
     relations_of,
 )
+from innohub.privacy.services import log_access
 from innohub.taxonomy.models import (
     Commune,
     Country,
@@ -415,7 +416,10 @@ def list_people(
 )
 def get_person(request: HttpRequest, key: str) -> dict[str, Any]:
     user = api_user(request)
-    return _person_out(user, get_person_for(user, key))
+    person = get_person_for(user, key)
+    out = _person_out(user, person)
+    log_access(user, person, shown=out, channel="api", reason="directory.person_detail")
+    return out
 
 
 @router.post(

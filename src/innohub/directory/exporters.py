@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from innohub.directory.importers import ORGANISATION_COLUMNS, PERSON_COLUMNS, Column
 from innohub.directory.models import Organisation, Person, Tag
+from innohub.privacy.services import logs_people_export
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -84,6 +85,7 @@ def organisation_rows(qs: QuerySet[Organisation]) -> Iterator[list[str]]:
         ]
 
 
+@logs_people_export
 def person_rows(qs: QuerySet[Person]) -> Iterator[list[str]]:
     """One list of cells per person, in PERSON_COLUMNS order; the organisation by tax code if it has one."""
     qs = (

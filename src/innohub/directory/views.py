@@ -44,6 +44,7 @@ from innohub.directory.models import (
     OrganisationRelation,
     Person,
 )
+from innohub.privacy.services import log_access
 from innohub.taxonomy.models import Province
 
 PAGE_SIZE = 25
@@ -638,6 +639,7 @@ def person_edit(request: HttpRequest, key: str) -> HttpResponse:
                 return redirect("workspace:directory-person-edit", key=person.slug)
     else:
         form = PersonForm(instance=person, user=request.user, editing=True)
+    log_access(request.user, person, channel="workspace", reason="directory.person_edit")
     context = {
         "form": form,
         "person": person,

@@ -3,8 +3,9 @@ fields of science, readiness levels, startup stages, countries).
 
 Reads are public and served from the per-process copies in `taxonomy.selectors` (no query once warm).
 The lists are small and bounded, so they are returned whole — except communes (about 3,300), which are
-paginated and filterable by province. Writes are for platform administrators only: this is the shared
-vocabulary of every center, normally loaded from `taxonomy/data/` by `innohub load_taxonomies`.
+paginated and filterable by province. Writes go through `taxonomy.services`, which allows them to
+platform administrators only: this is the shared vocabulary of every center, normally loaded from
+`taxonomy/data/` by `innohub load_taxonomies`.
 """
 
 # No `from __future__ import annotations` here: the CRUD endpoints are generated in a loop, and ninja
@@ -15,18 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from innohub.accounts.access import scope_for
 from innohub.core.api.auth import READ_AUTH, WRITE_AUTH, api_user
 from innohub.core.api.errors import errors
 from innohub.core.api.pagination import PageParams, page_of, paginate
-from innohub.core.errors import Forbidden, NotFound, ValidationFailed
+from innohub.core.errors import NotFound, ValidationFailed
 from innohub.core.text import fold
-from innohub.taxonomy import selectors
+from innohub.taxonomy import selectors, services
 from innohub.taxonomy.models import (
     Commune,
     Country,
@@ -39,44 +39,6 @@ from innohub.taxonomy.models import (
 )
 
 router = Router(tags=["taxonomy"])
-
-
-# --- writes (platform administrators) -------------------------------------------------------------
-# Reference-data writes are plain row edits; they live here until the taxonomy app grows a services
-# module. Every one validates the row with full_clean (uniqueness included) and runs in a transaction;
-# saving clears the selectors' cache through the taxonomy app's signals.
-
-
-def _require_platform_admin(actor: Any) -> None:
-    if actor is not None and not scope_for(actor).is_platform_admin:
-        raise Forbidden(_("Only platform administrators may change reference data."))
-
-
-@transaction.atomic
-def create_term(model: type[models.Model], *, actor: Any, **fields: Any) -> models.Model:
-    _require_platform_admin(actor)
-    obj = model(**fields)
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
-@transaction.atomic
-def update_term(obj: models.Model, *, actor: Any, **fields: Any) -> models.Model:
-    _require_platform_admin(actor)
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    for key, value in fields.items():
-        setattr(locked, key, value)
-    locked.full_clean()
-    locked.save()
-    return locked
-
-
-@transaction.atomic
-def delete_term(obj: models.Model, *, actor: Any) -> None:
-    """Refused with 409 (ProtectedError) while organisations or people still point at the term."""
-    _require_platform_admin(actor)
-    obj.delete()
 
 
 # --- schemas ------------------------------------------------------------------------------------
@@ -445,13 +407,24 @@ class _Taxonomy:
     out: type[Schema]
     create: type[Schema]
     patch: type[Schema]
+    #: the services writing this taxonomy: (create_x, update_x, delete_x)
+    writes: tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]
     #: body field holding a code → (model, lookup field) it refers to
     refs: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     select: tuple[str, ...] = ()
 
 
 TAXONOMIES = (
-    _Taxonomy("provinces", "province", Province, "code", ProvinceOut, ProvinceIn, ProvincePatch),
+    _Taxonomy(
+        "provinces",
+        "province",
+        Province,
+        "code",
+        ProvinceOut,
+        ProvinceIn,
+        ProvincePatch,
+        writes=(services.create_province, services.update_province, services.delete_province),
+    ),
     _Taxonomy(
         "legacy-provinces",
         "former province",
@@ -460,6 +433,11 @@ TAXONOMIES = (
         LegacyProvinceOut,
         LegacyProvinceIn,
         LegacyProvincePatch,
+        writes=(
+            services.create_legacy_province,
+            services.update_legacy_province,
+            services.delete_legacy_province,
+        ),
         refs={"province": (Province, "code")},
         select=("province",),
     ),
@@ -471,6 +449,7 @@ TAXONOMIES = (
         CommuneOut,
         CommuneIn,
         CommunePatch,
+        writes=(services.create_commune, services.update_commune, services.delete_commune),
         refs={"province": (Province, "code")},
         select=("province",),
     ),
@@ -482,6 +461,7 @@ TAXONOMIES = (
         SectorOut,
         SectorIn,
         SectorPatch,
+        writes=(services.create_sector, services.update_sector, services.delete_sector),
         refs={"parent": (Sector, "code")},
         select=("parent",),
     ),
@@ -493,6 +473,7 @@ TAXONOMIES = (
         ScienceFieldOut,
         ScienceFieldIn,
         ScienceFieldPatch,
+        writes=(services.create_science_field, services.update_science_field, services.delete_science_field),
         refs={"parent": (ScienceField, "code")},
         select=("parent",),
     ),
@@ -504,9 +485,32 @@ TAXONOMIES = (
         ReadinessLevelOut,
         ReadinessLevelIn,
         ReadinessLevelPatch,
+        writes=(
+            services.create_readiness_level,
+            services.update_readiness_level,
+            services.delete_readiness_level,
+        ),
     ),
-    _Taxonomy("stages", "stage", Stage, "code", StageOut, StageIn, StagePatch),
-    _Taxonomy("countries", "country", Country, "iso2", CountryOut, CountryIn, CountryPatch),
+    _Taxonomy(
+        "stages",
+        "stage",
+        Stage,
+        "code",
+        StageOut,
+        StageIn,
+        StagePatch,
+        writes=(services.create_stage, services.update_stage, services.delete_stage),
+    ),
+    _Taxonomy(
+        "countries",
+        "country",
+        Country,
+        "iso2",
+        CountryOut,
+        CountryIn,
+        CountryPatch,
+        writes=(services.create_country, services.update_country, services.delete_country),
+    ),
 )
 
 
@@ -546,21 +550,22 @@ def _get(tax: _Taxonomy, key: str) -> models.Model:
 def _register(tax: _Taxonomy) -> None:
     base = tax.path.replace("-", "_")
     key_doc = f"/{tax.path}/{{key}}"
+    create_service, update_service, delete_service = tax.writes
 
     def get_term(request: HttpRequest, key: str) -> Any:
         return _get(tax, key)
 
     def create_term_endpoint(request: HttpRequest, payload: tax.create) -> Any:  # type: ignore
-        obj = create_term(tax.model, actor=api_user(request), **_resolve(tax, payload.dict()))
+        obj = create_service(actor=api_user(request), **_resolve(tax, payload.dict()))
         return Status(201, _get(tax, str(getattr(obj, tax.key))))
 
     def update_term_endpoint(request: HttpRequest, key: str, payload: tax.patch) -> Any:  # type: ignore
         obj = _get(tax, key)
-        update_term(obj, actor=api_user(request), **_resolve(tax, payload.dict(exclude_unset=True)))
+        update_service(obj, actor=api_user(request), **_resolve(tax, payload.dict(exclude_unset=True)))
         return _get(tax, key)
 
     def delete_term_endpoint(request: HttpRequest, key: str) -> Any:
-        delete_term(_get(tax, key), actor=api_user(request))
+        delete_service(_get(tax, key), actor=api_user(request))
         return Status(204, None)
 
     endpoints: list[tuple[Callable[..., Any], str, str, dict[int, Any], Any, str]] = [

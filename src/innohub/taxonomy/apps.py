@@ -56,6 +56,12 @@ class TaxonomyConfig(AppConfig):
     verbose_name = _("Taxonomy")
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        # Edits by platform administrators (taxonomy.services, the admin) are audited; the loader
+        # writes in bulk, which sends no signal, so loading the shipped data leaves no log rows.
+        for name in TAXONOMY_MODELS:
+            auditlog.register(self.get_model(name))
         post_migrate.connect(ensure_taxonomies, sender=self, dispatch_uid="taxonomy.ensure_taxonomies")
         for name in TAXONOMY_MODELS:
             model = self.get_model(name)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "innohub.portal",
     "innohub.content",
     "innohub.programs",
+    "innohub.privacy",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,7 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # allauth authenticates with `email=`; this form also passes `login=`, so axes records and matches the
 # address (without it every failure is stored with no username and locks the whole IP address).
 ACCOUNT_FORMS = {"login": "innohub.accounts.forms.AxesLoginForm"}
+ACCOUNT_FORMS["signup"] = "innohub.privacy.forms.ConsentSignupForm"  # consent boxes per purpose
 
 # --- i18n ----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

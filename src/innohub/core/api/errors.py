@@ -1,8 +1,10 @@
 """One error format for the whole API: `{"code": str, "message": str, "fields": {field: [messages]}}`.
 
 Services raise `innohub.core.errors.DomainError` subclasses; ninja raises its own errors for bad input
-and failed authentication; Django raises Http404, PermissionDenied and ProtectedError. Every one of them
-is turned into the same JSON shape here, with a message translated into the request's language
+and failed authentication; pydantic raises ValidationError when a handler validates data itself;
+Django raises Http404, PermissionDenied, ProtectedError and, for an oversized or malformed request,
+RequestDataTooBig and other SuspiciousOperations. Every one of them is turned into the same JSON
+shape here (405 and unknown paths are answered in config/api.py), with a message translated into the request's language
 (LocaleMiddleware has already picked it from Accept-Language). Unexpected exceptions are logged and
 answered with a bare `server_error`: no traceback ever leaves the server.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from innohub.core.errors import DomainError
 
@@ -50,6 +53,15 @@ class CsrfFailed(DomainError):
     )
 
 
+class BodyNotAnObject(ValueError):
+    """Raised by the API's body parser (config/api.py) for JSON that is not an object.
+
+    ninja wraps whatever the parser raises into a bare 400; `http_error` below recognises this cause and
+    answers a 422 naming the problem instead. Without the check, ninja's schemas (which read attributes
+    from any value) would take `"x"` or `[1]` as an empty object and fill in the defaults.
+    """
+
+
 # Status codes ninja (or Django) signal without a domain error, mapped to our codes and messages.
 _HTTP_CODES: dict[int, tuple[str, Any]] = {
     400: ("bad_request", _("The request could not be read. Send valid JSON.")),
@@ -58,6 +70,7 @@ _HTTP_CODES: dict[int, tuple[str, Any]] = {
     404: ("not_found", _("Not found.")),
     405: ("method_not_allowed", _("This method is not allowed here.")),
     409: ("conflict", _("This request conflicts with the current state of the record.")),
+    413: ("too_large", _("The request body is too large.")),
     429: ("throttled", _("Too many requests. Try again later.")),
 }
 
@@ -91,6 +104,9 @@ _VALIDATION_MESSAGES: dict[str, Any] = {
 
 #: names of handler parameters that carry a request body; they are dropped from error field paths
 BODY_PARAM_NAMES = {"payload"}
+
+#: the class name ninja gives the models it validates a handler's *answer* with (ninja/operation.py)
+NINJA_RESPONSE_MODEL = "NinjaResponseSchema"
 
 
 def error_body(code: str, message: Any, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -160,6 +176,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
             validation_fields(list(exc.errors)),
         )
 
+    def pydantic_invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        # An answer that fails its own response schema is our bug, not the caller's: a 500.
+        if exc.title == NINJA_RESPONSE_MODEL:
+            return unexpected(request, exc)
+        return error_response(
+            api,
+            request,
+            422,
+            "validation_error",
+            _("Some fields are not valid."),
+            validation_fields(list(exc.errors())),
+        )
+
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_response(api, request, 413, "too_large", _HTTP_CODES[413][1])
+
+    def suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
+        logger.warning("Suspicious API request on %s: %s", request.path, exc)
+        return error_response(api, request, 400, "bad_request", _("The request could not be read."))
+
     def django_invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             fields = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
@@ -189,6 +225,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if isinstance(exc.__cause__, BodyNotAnObject):
+            return error_response(
+                api,
+                request,
+                422,
+                "validation_error",
+                _("Some fields are not valid."),
+                {"__all__": [str(_("Send a JSON object."))]},
+            )
         code, message = _HTTP_CODES.get(exc.status_code, ("error", _("The request could not be processed.")))
         return error_response(api, request, exc.status_code, code, message)
 
@@ -200,6 +245,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(DomainError, domain)
     api.add_exception_handler(NinjaValidationError, invalid_input)
+    api.add_exception_handler(PydanticValidationError, pydantic_invalid)
+    api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(SuspiciousOperation, suspicious)
     api.add_exception_handler(DjangoValidationError, django_invalid)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, denied)

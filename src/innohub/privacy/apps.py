@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "innohub.privacy"
+    label = "privacy"
+    verbose_name = _("Personal data")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Consent, ConsentPurpose, DataRequest
+
+        auditlog.register(ConsentPurpose)
+        auditlog.register(Consent)
+        # The note and explanation may quote personal circumstances; who handled what, when, stays.
+        auditlog.register(
+            DataRequest, exclude_fields=["note", "explanation", "result_file", "version", "updated_at"]
+        )
