@@ -311,14 +311,17 @@ def test_pages_render_in_each_language(client, network, prefix, lang, text):
         assert text in client.get(prefix + "/directory/").content.decode()
 
 
-def test_language_switcher_posts_to_set_language_with_next(client, network):
-    html = client.get("/en/directory/?kind=startup").content.decode()
-    assert 'action="/i18n/setlang/"' in html
-    assert 'name="next" value="/ko/directory/?kind=startup"' in html
-    assert 'name="next" value="/directory/?kind=startup"' in html  # Vietnamese has no prefix
-    response = client.post("/i18n/setlang/", {"language": "ko", "next": "/ko/directory/?kind=startup"})
-    assert response.status_code == 302
-    assert response["Location"] == "/ko/directory/?kind=startup"
+def test_language_switcher_links_to_the_same_page_in_each_language(client, network):
+    """Links, not a form: they work without JavaScript and carry no CSRF token, so the page can be
+    cached for every anonymous visitor (ADR 0007)."""
+    response = client.get("/en/directory/?kind=startup")
+    html = response.content.decode()
+    assert 'href="/ko/directory/?kind=startup" hreflang="ko"' in html
+    assert 'href="/directory/?kind=startup" hreflang="vi"' in html  # Vietnamese has no prefix
+    assert "/i18n/setlang/" not in html and "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
+    assert "csrftoken" not in response.cookies
+    korean = client.get("/ko/directory/?kind=startup").content.decode()
+    assert '<html lang="ko"' in korean and 'aria-current="true">한국어</a>' in korean
 
 
 PAGES_FOR_ASSETS = ("/", "/directory/", "/directory/map/", "/people/", "/news/", "/centers/", "/search/?q=x")

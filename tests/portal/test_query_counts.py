@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from innohub.directory.services import add_relation
+from innohub.portal import views
 from tests.content.factories import NewsArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,29 @@ def test_signed_in_directory_is_pinned_too(client, network, provinces, make_org,
     few = _count(client, "/directory/")
     _seed(network, provinces, make_org, make_person, 25)
     assert _count(client, "/directory/") == few
+
+
+@pytest.mark.parametrize(
+    ("cache_seconds", "ceiling"),
+    [
+        (0, 12),  # nothing cached: count, facet counts and their labels, option lists, rows, tags
+        (30, 1),  # a URL not cached yet for a list whose counts, options and cards are: its rows
+    ],
+)
+def test_directory_queries_do_not_depend_on_the_page_size(
+    client, network, provinces, make_org, make_person, monkeypatch, cache_seconds, ceiling
+):
+    _seed(network, provinces, make_org, make_person, 55)
+    counts = {}
+    for per_page in (10, 50):
+        monkeypatch.setattr(views, "ORGANISATIONS_PER_PAGE", per_page)
+        cache.clear()
+        with override_settings(INNOHUB_PAGE_CACHE_SECONDS=cache_seconds):
+            client.get("/directory/?from=elsewhere")  # same list, another URL: warms what is shared
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get("/directory/")
+        assert response.content.decode().count('class="card card-link-stretched"') == per_page
+        counts[per_page] = len(ctx.captured_queries)
+    cache.clear()
+    assert counts[10] == counts[50], counts
+    assert counts[50] <= ceiling, counts

@@ -151,6 +151,9 @@ class Organisation(TimeStampedModel):
         indexes = [
             models.Index(fields=["name_key", "province"], name="org_dedup_idx"),
             models.Index(fields=["center", "visibility"], name="org_center_vis_idx"),
+            # The public directory's default order (name in the default language): page 1 of the
+            # anonymous list reads 20 index entries instead of sorting every public row.
+            models.Index(fields=["visibility", "name_vi", "id"], name="org_visibility_name_idx"),
         ]
 
     def __str__(self) -> str:

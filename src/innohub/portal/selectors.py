@@ -17,12 +17,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.text import slugify
 
 from innohub.centers.models import Center
 from innohub.core.text import fold
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.models import Organisation, OrganisationKind, Person
 from innohub.directory.selectors import organisations_for
+from innohub.portal import cache as portal_cache
 from innohub.taxonomy.models import Province, Sector, Stage
 
 SUPPORT_KINDS = (
@@ -46,6 +48,11 @@ def active_center_by_slug(slug: str) -> Center | None:
     return Center.objects.filter(slug=slug, is_active=True).first()
 
 
+def filters_key(filters: DirectoryFilters) -> tuple[tuple[str, Any], ...]:
+    """The filters as a cache key part: equal filters, equal key."""
+    return tuple(sorted(filters.as_params().items()))
+
+
 # --- figures -------------------------------------------------------------------------------------
 
 
@@ -63,7 +70,14 @@ class Figures:
 
 
 def home_figures(user: Any, center: Center | None = None) -> Figures:
-    """Four queries: counts by kind, provinces covered, centers, people."""
+    """Four queries (none when an anonymous visitor's figures are cached): counts by kind, provinces
+    covered, centers, people."""
+    return portal_cache.anonymous_data(
+        user, "home-figures", (center.pk if center else None,), lambda: _home_figures(user, center)
+    )
+
+
+def _home_figures(user: Any, center: Center | None) -> Figures:
     orgs = Organisation.objects.visible_to(user).filter(center_q(center))
     kind_counts = dict(orgs.order_by().values_list("kind").annotate(n=Count("pk")))
     labels = dict(OrganisationKind.choices)
@@ -110,6 +124,7 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+    dom_id: str = ""  # id of the option's checkbox, for its label
 
 
 def _facet_counts(qs: QuerySet[Organisation], key: str) -> dict[str, int]:
@@ -137,10 +152,17 @@ def _facet_counts(qs: QuerySet[Organisation], key: str) -> dict[str, int]:
 
 def organisation_facet_counts(user: Any, filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     """Counts per option of each facet, under every *other* active filter (disjunctive facets:
-    ticking a second kind shows how many it would add). One query per facet.
+    ticking a second kind shows how many it would add). Anonymous visitors' counts are cached
+    (portal/cache.py): every page number of a filtered list shares them.
 
     Uses `innohub.directory.selectors.organisation_facets` when the directory provides it.
     """
+    return portal_cache.anonymous_data(
+        user, "facet-counts", filters_key(filters), lambda: _organisation_facet_counts(user, filters)
+    )
+
+
+def _organisation_facet_counts(user: Any, filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     from innohub.directory import selectors as directory_selectors
 
     provided: Callable[..., Any] | None = getattr(directory_selectors, "organisation_facets", None)
@@ -175,47 +197,75 @@ def _sorted(options: list[FacetOption]) -> list[FacetOption]:
     return sorted(options, key=lambda o: (not o.selected, sort_key(o.label)))
 
 
+def facet_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every option of each directory facet as (value, label) in the UI language; kinds and stages in
+    their natural order. The same for every visitor, so cached per language (no query when warm)."""
+    return portal_cache.shared_data("facet-choices", (), _facet_choices)
+
+
+def _province_choices() -> list[tuple[str, str]]:
+    return [(p.code, str(p.name)) for p in Province.objects.only("code", "name_vi", "name_en")]
+
+
+def _sector_choices() -> list[tuple[str, str]]:
+    return [(s.code, str(s.name)) for s in Sector.objects.filter(level=1).only("code", "name_vi", "name_en")]
+
+
+def _center_choices() -> list[tuple[str, str]]:
+    return [
+        (c.slug, str(c.short_name or c.name))
+        for c in Center.objects.filter(is_active=True).only("slug", "short_name", "name_vi", "name_en")
+    ]
+
+
+def _facet_choices() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "kind": [(str(v), str(label)) for v, label in OrganisationKind.choices],
+        "province": _province_choices(),
+        "sector": _sector_choices(),
+        "stage": [(s.code, str(s.name)) for s in Stage.objects.only("code", "order", "name_vi", "name_en")],
+        "center": _center_choices(),
+    }
+
+
 def directory_facets(user: Any, filters: DirectoryFilters) -> dict[str, list[FacetOption]]:
     """Options for the filter sidebar with counts; options with no match are kept when selected."""
     counts = organisation_facet_counts(user, filters)
+    choices = facet_choices()
 
-    def build(key: str, choices: list[tuple[str, str]], *, keep_order: bool = False) -> list[FacetOption]:
+    def build(key: str, *, keep_order: bool = False) -> list[FacetOption]:
         selected = set(getattr(filters, key))
+        key_counts = counts.get(key, {})
         options = [
-            FacetOption(value, label, counts.get(key, {}).get(value, 0), value in selected)
-            for value, label in choices
+            FacetOption(
+                value, label, key_counts.get(value, 0), value in selected, f"f-{key}-{slugify(value)}"
+            )
+            for value, label in choices[key]
+            if key_counts.get(value) or value in selected
         ]
-        options = [o for o in options if o.count or o.selected]
         return options if keep_order else _sorted(options)
 
-    kinds = [(str(v), str(label)) for v, label in OrganisationKind.choices]
-    provinces = [(p.code, p.name) for p in Province.objects.only("code", "name_vi", "name_en")]
-    sectors = [(s.code, s.name) for s in Sector.objects.filter(level=1).only("code", "name_vi", "name_en")]
-    stages = [(s.code, s.name) for s in Stage.objects.only("code", "order", "name_vi", "name_en")]
-    centers = [
-        (c.slug, c.short_name or c.name)
-        for c in Center.objects.filter(is_active=True).only("slug", "short_name", "name_vi", "name_en")
-    ]
     return {
-        "kind": sorted(build("kind", kinds, keep_order=True), key=lambda o: -o.count),
-        "province": build("province", provinces),
-        "sector": build("sector", sectors),
-        "stage": build("stage", stages, keep_order=True),
-        "center": build("center", centers),
+        "kind": sorted(build("kind", keep_order=True), key=lambda o: -o.count),
+        "province": build("province"),
+        "sector": build("sector"),
+        "stage": build("stage", keep_order=True),
+        "center": build("center"),
     }
 
 
 def people_filter_options() -> dict[str, list[tuple[str, str]]]:
-    provinces = sorted(
-        ((p.code, p.name) for p in Province.objects.only("code", "name_vi", "name_en")),
-        key=lambda t: sort_key(t[1]),
-    )
-    sectors = [(s.code, s.name) for s in Sector.objects.filter(level=1).only("code", "name_vi", "name_en")]
-    centers = [
-        (c.slug, c.short_name or c.name)
-        for c in Center.objects.filter(is_active=True).only("slug", "short_name", "name_vi", "name_en")
-    ]
-    return {"province": provinces, "sector": sectors, "center": centers}
+    """Provinces (alphabetical), sector sections and centers for the people filters; cached per
+    language like `facet_choices`."""
+    return portal_cache.shared_data("people-options", (), _people_filter_options)
+
+
+def _people_filter_options() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "province": sorted(_province_choices(), key=lambda t: sort_key(t[1])),
+        "sector": _sector_choices(),
+        "center": _center_choices(),
+    }
 
 
 # --- the province map ------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 
 List pages answer HTMX requests that target their results with the results fragment only (and the
 filter counts out of band), and full pages otherwise, so every filter works without JavaScript.
+
+Every page here is the same for every anonymous visitor (`@anonymous_page`): they get it from a
+short-lived cache (core/page_cache.py), and the counts and cards behind it are cached too, so a page
+not cached yet stays cheap (portal/cache.py, ADR 0007).
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Page
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -24,10 +29,14 @@ from innohub.accounts.access import can
 from innohub.centers.models import Center
 from innohub.content.selectors import get_news_for, news_for
 from innohub.core.errors import NotFound
+from innohub.core.page_cache import anonymous_page
+from innohub.core.search import SearchPaginator
+from innohub.core.templatetags.ui import icon
 from innohub.directory import selectors as directory_selectors
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.models import Organisation, OrganisationKind, Person, RelationKind
 from innohub.portal import selectors
+from innohub.portal.cache import anonymous_data, shared_fragments
 
 ORGANISATIONS_PER_PAGE = 20
 PEOPLE_PER_PAGE = 20
@@ -35,13 +44,24 @@ NEWS_PER_PAGE = 12
 SEARCH_PAGE_SIZE = 20
 
 
-def _paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int) -> Page:
+def _paginate(
+    request: HttpRequest, qs: QuerySet[Any], per_page: int, count_key: tuple[Any, ...] | None = None
+) -> Page:
     """Search results are counted up to a cap (the search backend's SearchPaginator): an exact count
-    of a broad query costs as much as ranking it; the template then says "more than N"."""
-    from innohub.core import search as core_search
+    of a broad query costs as much as ranking it; the template then says "more than N".
 
-    paginator_class: type[Paginator] = getattr(core_search, "SearchPaginator", Paginator)
-    return paginator_class(qs, per_page).get_page(request.GET.get("page"))
+    With a `count_key` (what the count depends on besides the visitor), an anonymous visitor's count
+    comes from the cache: every page number of the same list shares it."""
+    paginator = SearchPaginator(qs, per_page)
+    if count_key is not None:
+
+        def count() -> tuple[int, bool]:
+            return paginator.count, paginator.count_capped
+
+        known, capped = anonymous_data(request.user, "count", count_key, count)
+        paginator.count = known  # type: ignore[misc]  # `count` is a cached_property: this is its value
+        paginator.count_capped = capped
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _htmx_target(request: HttpRequest) -> str | None:
@@ -93,10 +113,12 @@ def _home_context(request: HttpRequest, center: Center | None) -> dict[str, Any]
     }
 
 
+@anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", _home_context(request, None))
 
 
+@anonymous_page
 def center_portal(request: HttpRequest, center_slug: str) -> HttpResponse:
     center = selectors.active_center_by_slug(center_slug)
     if center is None:
@@ -104,6 +126,7 @@ def center_portal(request: HttpRequest, center_slug: str) -> HttpResponse:
     return render(request, "portal/home.html", _home_context(request, center))
 
 
+@anonymous_page
 def centers(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/centers.html", {"tree": selectors.center_tree(request.user)})
 
@@ -146,10 +169,57 @@ def _active_chips(
     return chips
 
 
+def _directory_rows(page: Page) -> list[Organisation]:
+    """The page's organisations, each with its card's HTML (`card_html`).
+
+    Cards are cached fragments (portal/cache.py), shared by every visitor. The selector's eager
+    loading (tags) is done only for the cards to render, and what is the same for every card is worked
+    out once (URL pattern, kind labels, icons), not once per row: a `{% url %}`, a choices lookup or
+    an icon per row costs more than the row's share of the query."""
+    rows_qs = page.object_list
+    lookups: tuple[Any, ...] = ()
+    if isinstance(rows_qs, QuerySet):
+        # the selector's eager loading, applied below to the rows whose card is rendered
+        lookups = tuple(rows_qs._prefetch_related_lookups)  # type: ignore[attr-defined]
+        rows_qs = rows_qs.prefetch_related(None)
+    rows: list[Organisation] = list(rows_qs)
+    url_pattern = reverse("portal:organisation", args=["-slug-"])
+    kind_labels = {value: str(label) for value, label in OrganisationKind.choices}
+    common = {
+        "icon_province": icon("geo-alt"),
+        "icon_stage": icon("graph-up-arrow"),
+        "icon_founded": icon("calendar3"),
+        "icon_center": icon("bank"),
+        "tags_label": _("Tags"),
+    }
+
+    def render_cards(orgs: list[Organisation]) -> list[str]:
+        prefetch_related_objects(orgs, *lookups)
+        card = get_template("portal/directory/_org_card.html")
+        html = []
+        for org in orgs:
+            org.portal_url = url_pattern.replace("-slug-", org.slug)  # type: ignore[attr-defined]
+            org.kind_label = kind_labels.get(org.kind, org.kind)  # type: ignore[attr-defined]
+            html.append(card.render({"org": org, **common}))
+        return html
+
+    cards = shared_fragments("org-card", rows, lambda org: org.pk, render_cards)
+    for org, card_html in zip(rows, cards, strict=True):
+        org.card_html = card_html  # type: ignore[attr-defined]
+    return rows
+
+
+@anonymous_page
 def directory(request: HttpRequest) -> HttpResponse:
     user = request.user
     filters = DirectoryFilters.from_querydict(request.GET)
-    page = _paginate(request, directory_selectors.organisations_for(user, filters), ORGANISATIONS_PER_PAGE)
+    page = _paginate(
+        request,
+        directory_selectors.organisations_for(user, filters),
+        ORGANISATIONS_PER_PAGE,
+        count_key=("organisations", selectors.filters_key(filters)),
+    )
+    page.object_list = _directory_rows(page)
     params = filters.as_params()
     facets = selectors.directory_facets(user, filters)
     context = {
@@ -167,6 +237,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return _vary_htmx(render(request, "portal/directory/list.html", context))
 
 
+@anonymous_page
 def province_map(request: HttpRequest) -> HttpResponse:
     center = None
     center_slug = request.GET.get("center")
@@ -203,6 +274,7 @@ def _relation_groups(org: Any, relations: list[Any]) -> list[tuple[str, list[Any
     return list(groups.items())
 
 
+@anonymous_page
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     try:
@@ -243,9 +315,15 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- people ----------------------------------------------------------------------------------------
 
 
+@anonymous_page
 def people(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilters.from_querydict(request.GET)
-    page = _paginate(request, directory_selectors.people_for(request.user, filters), PEOPLE_PER_PAGE)
+    page = _paginate(
+        request,
+        directory_selectors.people_for(request.user, filters),
+        PEOPLE_PER_PAGE,
+        count_key=("people", selectors.filters_key(filters)),
+    )
     # A public person may work for an organisation the visitor may not see: name only visible ones.
     org_ids = {p.organisation_id for p in page.object_list if p.organisation_id}
     visible_org_ids = (
@@ -265,6 +343,7 @@ def people(request: HttpRequest) -> HttpResponse:
     return _vary_htmx(render(request, "portal/people/list.html", context))
 
 
+@anonymous_page
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         person = directory_selectors.get_person_for(request.user, slug)
@@ -284,6 +363,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- news ------------------------------------------------------------------------------------------
 
 
+@anonymous_page
 def news(request: HttpRequest) -> HttpResponse:
     center = None
     center_slug = request.GET.get("center")
@@ -295,10 +375,16 @@ def news(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/news/list.html",
-        {"page_obj": _paginate(request, qs, NEWS_PER_PAGE), "center": center},
+        {
+            "page_obj": _paginate(
+                request, qs, NEWS_PER_PAGE, count_key=("news", center.pk if center else None)
+            ),
+            "center": center,
+        },
     )
 
 
+@anonymous_page
 def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         article = get_news_for(request.user, slug)
@@ -320,6 +406,7 @@ def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- search ----------------------------------------------------------------------------------------
 
 
+@anonymous_page
 def search(request: HttpRequest) -> HttpResponse:
     """One search over organisations and people, best matches first (directory.search_all)."""
     q = str(request.GET.get("q") or "").strip()[:200]

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous portal pages from the cache, before sessions, CSRF and the view (ADR 0007).
+    "innohub.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Connections are kept (CONN_MAX_AGE above): opening one costs ~2 ms on SQLite (schema parse),
     # more than a whole API list request; measured by benchmarks/portal.py.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: it pays off for long analytical queries, but it compiled short index lookups whose
+    # summed cost estimate crossed jit_above_cost (search counts: 20–500 ms of compiling for a few
+    # ms of work). Set per connection, so it holds whatever the server's configuration.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -186,6 +194,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous portal pages and the figures behind them are cached this long at most (0: off); any write
+# to the directory, centers, taxonomy or content invalidates them at once (ADR 0007).
+INNOHUB_PAGE_CACHE_SECONDS = int(os.environ.get("INNOHUB_PAGE_CACHE_SECONDS", "30"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InnoHub <no-reply@innohub.local>")

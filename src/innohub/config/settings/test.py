@@ -15,3 +15,6 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
+# Tests share one process-wide cache and roll the database back without signals: the portal's cache
+# is off unless a test turns it on (tests/portal/test_page_cache.py).
+INNOHUB_PAGE_CACHE_SECONDS = 0
