@@ -70,6 +70,7 @@ def selection_world(network, make_member):
         source="declared",
         reason="personal",
     )
+    calls_extra = _calls_matrix_objects(call, application)
     objs = {
         "programme": programme,
         "call": call,
@@ -84,5 +85,43 @@ def selection_world(network, make_member):
         "round_uuid": str(round_.uuid),
         "assignment_pk": assignment.pk,
         "random": str(uuid.uuid4()),
+        # review and selection URL keys (matrix_review.py)
+        "criterion_pk": round_.criteria.order_by("pk").first().pk,
+        "panel_member_pk": round_.panel.get(reviewer=users["reviewer"]).pk,
+        "conflict_pk": ConflictOfInterest.objects.get(application=application).pk,
+        # calls, forms and applications URL keys (matrix_calls.py)
+        **calls_extra,
     }
     return users, objs
+
+
+def _calls_matrix_objects(call, application) -> dict:
+    """A form section with two questions, the submitted version and one uploaded file of the world's
+    application (keys of the calls matrix)."""
+    from django.core.files.base import ContentFile
+
+    from innohub.programs.models import ApplicationFile, ApplicationVersion
+    from tests.programs.factories import FormFieldFactory, FormSectionFactory
+
+    section = FormSectionFactory(call=call, title="Thông tin chung", position=1)
+    question = FormFieldFactory(section=section, key="project_name", kind="text", label="Tên dự án")
+    FormFieldFactory(
+        section=section, key="pitch_deck", kind="file", label="Pitch deck", options={"types": ["pdf"]}
+    )
+    ApplicationVersion.objects.create(application=application, number=1, answers={"project_name": "Lúa Vàng"})
+    stored = ApplicationFile(
+        application=application,
+        field_key="pitch_deck",
+        original_name="deck.pdf",
+        content_type="application/pdf",
+    )
+    stored.file.save("deck.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    stored.size = stored.file.size
+    stored.save()
+    return {
+        "section_pk": section.pk,
+        "field_pk": question.pk,
+        "file_pk": stored.pk,
+        "version_number": 1,
+        "file_key": "pitch_deck",
+    }

@@ -68,6 +68,7 @@ def workspace_flags(context: template.Context) -> dict[str, Any]:
         "adds_records": scope.is_platform_admin or bool(centers_where(user, "directory.add")),
         "views_members": scope.is_platform_admin or bool(centers_where(user, "accounts.view_members")),
         "is_operator": bool(user.is_staff),
+        "reviews": scope.is_platform_admin or bool(centers_where(user, "programs.review")),
     }
 
 

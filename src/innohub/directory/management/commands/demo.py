@@ -50,6 +50,7 @@ class Command(BaseCommand):
             result = generate(size=options["size"], seed=options["seed"], progress=progress)
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        programmes = self._programmes(options["seed"])
         if not verbose:
             return
         self.stdout.write(
@@ -61,7 +62,28 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
+            f"Programmes: {programmes.programmes} programmes, {programmes.calls} calls, "
+            f"{programmes.applications} submitted applications, {programmes.drafts} drafts "
+            f"in {programmes.seconds:.1f} s."
+        )
+        self.stdout.write(
             f"Sign in at /accounts/login/ as admin@innohub.local (platform administrator), "
             f"admin.<center>@innohub.local, staff.<center>@innohub.local, reviewer1…6, mentor1…12 or "
             f"startup1…20@innohub.local — password {DEMO_PASSWORD!r}."
+        )
+
+    @staticmethod
+    def _programmes(seed: int) -> Any:
+        """Programmes, calls and applications on top of the directory demo (innohub.programs.demo)."""
+        from innohub.accounts.models import User
+        from innohub.centers.models import Center
+        from innohub.directory.models import Organisation
+        from innohub.programs.demo import create_demo_programmes
+
+        return create_demo_programmes(
+            seed,
+            Center.objects.order_by("id"),
+            # the applicants are drawn from the first organisations (enough for ~60 applications)
+            Organisation.objects.order_by("id")[:5000],
+            User.objects.order_by("id"),
         )
