@@ -29,6 +29,17 @@ T = TypeVar("T")
 
 GENERATION_KEY = "innohub:generation"
 WATCHED_APPS = frozenset({"directory", "centers", "taxonomy", "content"})
+#: public records of other apps (not their busy private ones: an application's autosave must not
+#: empty the cache of every anonymous reader)
+WATCHED_MODELS = frozenset(
+    {
+        ("programs", "programme"),
+        ("programs", "call"),
+        ("programs", "formsection"),
+        ("programs", "formfield"),
+        ("programs", "participant"),
+    }
+)
 #: response headers kept with a cached API answer (the middleware adds the rest again on the way out)
 KEPT_HEADERS = ("Content-Type", "Vary")
 
@@ -48,7 +59,9 @@ def invalidate() -> None:
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
     meta = getattr(sender, "_meta", None)
-    if meta is not None and meta.app_label in WATCHED_APPS:
+    if meta is not None and (
+        meta.app_label in WATCHED_APPS or (meta.app_label, meta.model_name) in WATCHED_MODELS
+    ):
         invalidate()
         transaction.on_commit(invalidate, using=kwargs.get("using"))
 
