@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.factories import CenterFactory, MembershipFactory, UserFactory
 
@@ -25,3 +26,17 @@ def make_member(db):
         return user
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to an /en/ page leaves English active in the thread: give the next test the default."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def english():
+    """Service messages in English, for tests that assert their wording (pages default to Vietnamese)."""
+    with translation.override("en"):
+        yield

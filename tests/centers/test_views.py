@@ -87,7 +87,7 @@ def test_the_tree_shows_the_centers_below_the_users_own(client, network, make_me
     assert reverse("workspace:centers-deactivate", args=["ha-noi"]) not in body
     hanoi_row = body[body.index('data-center="ha-noi"') : body.index('data-center="bach-khoa"')]
     assert re.search(r">\s*3\s*<", hanoi_row), "Hà Nội counts its own organisations and the one below"
-    assert re.search(r">\s*2 own\s*<", hanoi_row)
+    assert re.search(r">\s*2 của riêng trung tâm\s*<", hanoi_row)  # "%(own)s own" in Vietnamese
 
 
 def test_the_national_center_sees_the_whole_network_in_tree_order(client, network, make_member):

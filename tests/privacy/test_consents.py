@@ -48,6 +48,7 @@ def test_grant_then_withdraw_keeps_the_proof():
     assert LogEntry.objects.get_for_object(consent).count() == 2
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_withdrawing_the_required_purpose_is_refused_with_an_explanation():
     user = UserFactory()
     services.grant_consent(user, "account", actor=user)

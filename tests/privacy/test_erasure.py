@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from innohub.accounts.models import ApiToken, Membership, User
 from innohub.core.errors import Forbidden, InvalidTransition, ValidationFailed
@@ -51,7 +52,8 @@ def test_erasure_anonymises_and_keeps_what_the_law_requires(subject, subject_per
     other_session.force_login(subject)
     user_pk = subject.pk
 
-    plan = services.erase_user(subject, actor=subject)
+    with translation.override("en"):  # the plan's wording is asserted below
+        plan = services.erase_user(subject, actor=subject)
 
     user = User.objects.get(pk=user_pk)
     assert user.email.endswith("@erased.invalid") and not user.is_active
@@ -106,6 +108,7 @@ def test_erasure_page_lists_what_is_deleted_and_kept_then_signs_out(client, subj
     assert request.status == "done" and "Kept, and why" in request.explanation
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_sole_center_admin_cannot_vanish_the_request_waits_for_staff(client, hanoi, make_member):
     lonely_admin = make_member(hanoi, "center_admin", full_name="Admin Duy Nhất")
     data_request, report = services.request_erasure(lonely_admin, actor=lonely_admin)
@@ -131,6 +134,7 @@ def test_sole_center_admin_cannot_vanish_the_request_waits_for_staff(client, han
     assert not User.objects.get(pk=lonely_admin.pk).is_active
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_declining_needs_an_explanation(hanoi, make_member, center_admin):
     # a platform administrator's account cannot be erased from the workspace: the request waits
     platform = make_member(hanoi, "platform_admin")

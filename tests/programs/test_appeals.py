@@ -55,6 +55,7 @@ def test_only_applicants_appeal_only_rejections_and_waitlists_only_once():
         services.file_appeal(a1, actor=world.applicants[1], reason=REASON)
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_appeal_window_closes():
     world = published_world()
     Call.objects.filter(pk=world.call.pk).update(

@@ -157,6 +157,7 @@ def test_round_changed_during_a_run_fails_the_run(django_capture_on_commit_callb
     assert not ReviewAssignment.objects.exists()
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_manual_assignment_refusals():
     world = make_world(applications=3, reviewers=2, per_item=1, capacity=1)
     a0, a1, a2 = world.applications

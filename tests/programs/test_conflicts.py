@@ -61,6 +61,7 @@ def test_detection_finds_each_reason_with_its_detail():
     assert services.detect_conflicts(world.round, actor=world.staff) == []
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_reverse_relations_and_membership_of_the_applicant():
     world = make_world(applications=1, reviewers=2)
     (app,) = world.applications

@@ -63,6 +63,7 @@ def test_open_round_moves_submitted_applications_into_review():
     assert ApplicationEvent.objects.filter(action="application.under_review").count() == 3
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_open_round_refused_while_the_call_still_takes_applications():
     world = make_world()
     world.call.closes_at = timezone.now() + dt.timedelta(days=2)
@@ -142,6 +143,7 @@ def test_criteria_are_fixed_once_reviews_are_submitted():
 # --- panel and bids -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_panel_needs_the_review_permission_at_the_calls_center():
     world = make_world()
     stranger = UserFactory()
@@ -189,6 +191,7 @@ def test_bids():
 # --- scorecards -----------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_score_outside_the_scale_names_the_criterion_and_the_scale():
     world = make_world(round_status="open", call_status="reviewing")
     a = _assign(world, world.applications[0], world.reviewers[0])
@@ -206,6 +209,7 @@ def test_score_outside_the_scale_names_the_criterion_and_the_scale():
     assert not Review.objects.exists() and ReviewAssignment.objects.get(pk=a.pk).status == "pending"
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_submit_needs_every_score_and_required_comments():
     world = make_world(round_status="open", call_status="reviewing")
     a = _assign(world, world.applications[0], world.reviewers[0])
