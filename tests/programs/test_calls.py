@@ -145,6 +145,16 @@ def test_review_starts_only_after_the_call_closed(staff, programme):
     services.update_call(call, actor=staff, title_en="still fine")
 
 
+def test_staff_may_close_an_open_call_early_to_start_review(staff, programme):
+    call = _create(staff, programme)
+    add_questions(call, {"key": "name", "kind": "text"})
+    call = services.publish_call(call, actor=staff)
+    deadline = call.closes_at
+    call = services.start_review(call, actor=staff, close_early=True)
+    assert call.status == "reviewing" and call.closes_at < deadline
+    assert call.events.filter(action="call.closed_early").exists()
+
+
 FORBIDDEN = [
     (a, b) for a, b in itertools.product(Call.Status.values, repeat=2) if b not in Call.TRANSITIONS[a]
 ]

@@ -162,6 +162,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("vi", "en")}
 LOCALE_PATHS = [SRC_DIR / "innohub" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["innohub.formats"]
 USE_TZ = True
 
 # --- static and media ----------------------------------------------------------------------------

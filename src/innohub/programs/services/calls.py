@@ -173,14 +173,20 @@ def _check_publishable(call: Call, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def transition_call(call: Call, to: str, *, actor: Any, expected_version: int | None = None) -> Call:
-    """Move the call to state `to` if Call.TRANSITIONS and the rules of that state allow it."""
+def transition_call(
+    call: Call, to: str, *, actor: Any, expected_version: int | None = None, close_early: bool = False
+) -> Call:
+    """Move the call to state `to` if Call.TRANSITIONS and the rules of that state allow it.
+
+    `close_early` (review only): a call still taking applications closes now instead of being refused
+    — staff pressing "Close and start review" before the deadline mean exactly that."""
     locked = lock_call(call)
     require_manage(actor, locked)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict()
     check_transition(locked, to)
     now = timezone.now()
+    update = ["status", "version", "updated_at"]
     if to == Call.Status.PUBLISHED:
         _check_publishable(locked, now)
     elif to == Call.Status.DRAFT:
@@ -190,6 +196,10 @@ def transition_call(call: Call, to: str, *, actor: Any, expected_version: int | 
                 _("%(count)s applications were already submitted; the call cannot go back to draft.")
                 % {"count": submitted}
             )
+    elif to == Call.Status.REVIEWING and now < locked.closes_at and close_early and locked.opens_at < now:
+        record_event("call.closed_early", actor=actor, call=locked, closes_at=locked.closes_at.isoformat())
+        locked.closes_at = now
+        update.append("closes_at")
     elif to == Call.Status.REVIEWING and now < locked.closes_at:
         raise InvalidTransition(
             _(
@@ -198,7 +208,6 @@ def transition_call(call: Call, to: str, *, actor: Any, expected_version: int | 
             % {"deadline": local_time(locked.closes_at)}
         )
     previous = locked.status
-    update = ["status", "version", "updated_at"]
     locked.status = to
     if to == Call.Status.RESULTS_PUBLISHED:
         locked.results_published_at = now
@@ -219,8 +228,12 @@ def unpublish_call(call: Call, *, actor: Any, expected_version: int | None = Non
     return transition_call(call, Call.Status.DRAFT, actor=actor, expected_version=expected_version)
 
 
-def start_review(call: Call, *, actor: Any, expected_version: int | None = None) -> Call:
-    return transition_call(call, Call.Status.REVIEWING, actor=actor, expected_version=expected_version)
+def start_review(
+    call: Call, *, actor: Any, expected_version: int | None = None, close_early: bool = False
+) -> Call:
+    return transition_call(
+        call, Call.Status.REVIEWING, actor=actor, expected_version=expected_version, close_early=close_early
+    )
 
 
 def archive_call(call: Call, *, actor: Any, expected_version: int | None = None) -> Call:

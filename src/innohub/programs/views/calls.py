@@ -408,7 +408,11 @@ def call_status(request: HttpRequest, call_slug: str) -> HttpResponse:
         to = form.cleaned_data["to"]
         try:
             call_services.transition_call(
-                call, to, actor=request.user, expected_version=form.cleaned_data["version"]
+                call,
+                to,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                close_early=True,  # the button says "Close and start review"
             )
         except DomainError as exc:
             messages.error(request, str(exc.message))

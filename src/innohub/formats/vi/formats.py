@@ -1,0 +1,13 @@
+"""Vietnamese date formats as Vietnamese public-sector pages write them (02/12/2026, 14:30).
+
+Django's own vi formats spell out "Ngày 02 tháng 12 năm 2026", which doubles up with sentences that
+already say "ngày …" ("hạn chót ngày %(date)s") and is long in tables.
+"""
+
+DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+MONTH_DAY_FORMAT = "j/n"
+YEAR_MONTH_FORMAT = "m/Y"
+TIME_FORMAT = "H:i"
