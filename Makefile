@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint typecheck migrations-check test-sqlite test-postgres bench messages demo worker e2e
+.PHONY: install run test lint typecheck migrations-check test-sqlite test-postgres bench messages demo worker e2e fuzz audit
 
 $(VENV)/.installed: pyproject.toml build-constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,7 +14,12 @@ $(VENV)/.installed: pyproject.toml build-constraints.txt
 	$(PIP) install -q --disable-pip-version-check --build-constraint build-constraints.txt -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+## node_modules: axe-core for the browser accessibility test (tests/e2e/test_accessibility.py), from the npm registry
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## make run: virtualenv, install, migrate, taxonomies, demo data, serve http://127.0.0.1:8000 (SQLite)
 run: install
@@ -49,11 +54,27 @@ test-postgres: install
 ## make test: lint, types, migrations check, whole suite on SQLite, then on PostgreSQL if DATABASE_URL is set
 test: lint typecheck migrations-check test-sqlite test-postgres
 
+## make audit: known vulnerabilities in the installed dependencies (pip-audit); fails on one, only warns
+## when no advisory source (PyPI JSON API, OSV) can be reached. See .ci/audit.py.
+audit: install
+	$(PY) .ci/audit.py --pip-audit $(VENV)/bin/pip-audit
+
 ## make bench: every benchmark, each printing one JSON line
 bench: install
 	$(PY) benchmarks/search.py --orgs 100000
 	$(PY) benchmarks/portal.py
 	$(PY) benchmarks/import.py --rows 100000
+	$(PY) benchmarks/load.py
+
+## make load: production server (gunicorn, prod settings, PostgreSQL) under 50 simulated users for 60 s
+load: install
+	$(PY) benchmarks/load.py $(LOAD_ARGS)
+
+## make fuzz: schemathesis over /api/v1/openapi.json with a long budget (make test runs a short one)
+INNOHUB_FUZZ_EXAMPLES ?= 100
+fuzz: install
+	env -u DATABASE_URL INNOHUB_FUZZ_EXAMPLES=$(INNOHUB_FUZZ_EXAMPLES) INNOHUB_FUZZ_COVERAGE=1 \
+		$(PY) -m pytest -n 2 tests/fuzz $(PYTEST_ARGS)
 
 messages: install
 	cd src/innohub && ../../$(PY) ../../manage.py makemessages -l vi -l en -l ko --no-obsolete --ignore "*/migrations/*"

@@ -205,3 +205,45 @@ def test_an_oversized_body_is_a_413(network, make_member, token_client, settings
     client = token_client(make_member(network["hanoi"], "center_staff"))
     payload = {"center": "ha-noi", "kind": "startup", "name_vi": "x" * 5000}
     assert_error(send(client, "post", ORGS, payload), 413, "too_large")
+
+
+def test_multipart_without_a_boundary_is_a_400_not_a_500(session_client):
+    """Found by tests/fuzz: the CSRF check of a session write reads request.POST, which raised
+    MultiPartParserError for `Content-Type: multipart/form-data` without a boundary."""
+    client = session_client(UserFactory(), enforce_csrf=True)
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post(
+        "/api/v1/accounts/tokens",
+        data=b'{"name": "x"}',
+        content_type="multipart/form-data",
+        HTTP_X_CSRFTOKEN="x" * 32,
+    )
+    assert_error(response, 400, "bad_request")
+
+
+def test_every_status_the_api_layer_can_answer_is_documented(schema):
+    """Found by tests/fuzz: a read token on a write (403), an unreadable body (400) and a path
+    parameter of the wrong type (422) were answered by operations that did not document them."""
+    from innohub.core.api.errors import infrastructure_statuses
+
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            documented = {int(status) for status in operation["responses"]}
+            missing = infrastructure_statuses(method, operation) - documented
+            assert not missing, (method, path, missing)
+    claim = schema["paths"]["/api/v1/directory/organisations/{key}/claim"]["post"]["responses"]
+    assert {"400", "403", "422"} <= set(claim)
+    relation = schema["paths"]["/api/v1/directory/relations/{relation_id}"]["delete"]["responses"]
+    assert "422" in relation and "400" in relation
+    assert "401" in schema["paths"]["/api/v1/taxonomy/countries"]["get"]["responses"]
+
+
+def test_a_nul_character_in_text_is_a_422_not_a_500(network, make_member, token_client, session_client):
+    """Found by tests/fuzz on PostgreSQL, which cannot store NUL: psycopg raised a ValueError (a 500)."""
+    client = session_client(UserFactory())
+    body = assert_error(
+        send(client, "post", "/api/v1/accounts/tokens", {"name": "a\x00b"}), 422, "validation_error"
+    )
+    assert list(body["fields"]) == ["__all__"]
+    assert_error(client.get("/api/v1/directory/organisations", {"q": "a\x00"}), 422, "validation_error")
+    assert_error(client.get("/api/v1/centers/ha\x00noi"), 422, "validation_error")

@@ -233,3 +233,13 @@ def test_claiming_a_profile(network, session_client):
     assert response.json()["status"] == "pending" and response.json()["organisation"]["slug"] == org.slug
     assert ClaimRequest.objects.filter(organisation=org, user=founder, status="pending").count() == 1
     assert_error(send(client, "post", f"{ORGS}/{org.slug}/claim", {}), 409, "invalid_state")
+
+
+@pytest.mark.parametrize("area", ["organisations", "people"])
+def test_a_text_query_with_a_filter_that_matches_nothing_is_an_empty_page(network, anon, area):
+    """Found by tests/fuzz: an unknown center slug empties the queryset, and searching an empty
+    queryset raised EmptyResultSet (a 500)."""
+    make_org(network["hanoi"], "Công ty Sáng Tạo")
+    response = anon.get(f"/api/v1/directory/{area}", {"q": "sang tao", "center": "no-such-center"})
+    assert response.status_code == 200, response.content
+    assert response.json()["items"] == [] and response.json()["count"] == 0

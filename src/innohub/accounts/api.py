@@ -18,6 +18,7 @@ from innohub.accounts.tokens import create_api_token, revoke_api_token
 from innohub.core.api.auth import SESSION_ONLY, WRITE_AUTH, api_user
 from innohub.core.api.errors import errors
 from innohub.core.errors import NotFound
+from innohub.core.ratelimit import check_rate
 
 router = Router(tags=["accounts"])
 
@@ -102,12 +103,14 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 @router.post(
     "/tokens",
-    response={201: TokenCreatedOut, **errors(401, 403, 422)},
+    response={201: TokenCreatedOut, **errors(401, 403, 422, 429)},
     auth=SESSION_ONLY,
     summary="Create an API token (the raw token is returned once)",
+    description="Limited per user (INNOHUB_RATE_LIMITS['api_token_create']); over it: 429 `rate_limited`.",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
     user = api_user(request)
+    check_rate("api_token_create", f"user:{user.pk}")
     token, raw = create_api_token(
         user, actor=user, name=payload.name, scope=payload.scope, expires_at=payload.expires_at
     )

@@ -21,7 +21,15 @@ from ninja.parser import Parser
 
 from innohub.core.api import cache as anonymous_cache
 from innohub.core.api.auth import WRITE_AUTH, AnonymousRead
-from innohub.core.api.errors import BodyNotAnObject, error_response, install_error_handlers
+from innohub.core.api.errors import (
+    BodyNotAnObject,
+    TextHasNul,
+    document_infrastructure_errors,
+    error_response,
+    has_nul,
+    install_error_handlers,
+    nul_response,
+)
 from innohub.core.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 CACHE_SECONDS = anonymous_cache.ttl()
@@ -88,6 +96,8 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         language = activate_request_language(request)
+        if "\x00" in request.path or has_nul(dict(request.GET.lists())):
+            return nul_response(api, request)
         key, hit = anonymous_cache.cached_response(request, language)
         if hit is not None:
             return hit
@@ -107,6 +117,8 @@ class ObjectBodyParser(Parser):
         # builds for the purpose (no content type): those parts may be plain values.
         if not isinstance(data, dict) and request.content_type is not None:
             raise BodyNotAnObject(type(data).__name__)
+        if has_nul(data):
+            raise TextHasNul()
         return data
 
 
@@ -130,7 +142,7 @@ class InnoHubAPI(NinjaAPI):
             for operation in methods.values():
                 if isinstance(operation, dict) and operation.get("operationId") in anonymous:
                     operation.setdefault("security", []).append({})
-        return schema
+        return document_infrastructure_errors(schema)
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         """ninja's URLs, adjusted so that every answer under /api/v1/ is in the API's error format:

@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from innohub.config.api import api
 
@@ -17,7 +19,17 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# Public uploads (logos, news covers) through a view that sets nosniff, a sandboxing CSP and
+# attachment for anything that is not an accepted image; private uploads (applications' files, data
+# exports) are 404 here and go through their permission-checked download views (core/media.py).
+# With an absolute MEDIA_URL (a separate media host) Django serves no media at all.
+if settings.MEDIA_URL.startswith("/"):
+    from innohub.core.media import serve_public_media
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            serve_public_media,
+            name="public-media",
+        )
+    )

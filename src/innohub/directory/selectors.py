@@ -43,7 +43,9 @@ def organisations_for(user: Any, filters: DirectoryFilters | None = None) -> Que
         # The folded index text is never shown, and is the widest column a ranked sort carries.
         .defer("search_text")
     )
-    if filters.q:
+    # A filter that can match nothing (an unknown center) leaves an empty queryset, which the search
+    # backends cannot compile into SQL (EmptyResultSet): there is nothing to search.
+    if filters.q and not qs.query.is_empty():
         return text_search(qs, filters.q)
     return qs.order_by("name", "pk")
 
@@ -55,7 +57,7 @@ def people_for(user: Any, filters: DirectoryFilters | None = None) -> QuerySet[P
     qs = qs.select_related("organisation", "province", "country", "center").defer(
         "search_text", "organisation__search_text"
     )
-    if filters.q:
+    if filters.q and not qs.query.is_empty():  # see organisations_for
         return text_search(qs, filters.q)
     return qs.order_by("full_name", "pk")
 

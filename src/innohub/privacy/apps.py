@@ -18,3 +18,16 @@ class PrivacyConfig(AppConfig):
         auditlog.register(
             DataRequest, exclude_fields=["note", "explanation", "result_file", "version", "updated_at"]
         )
+
+        from django.db.models.signals import post_migrate
+
+        from innohub.core.reference_data import ensure_rows
+
+        from .defaults import sync_default_purposes
+
+        post_migrate.connect(
+            ensure_rows("privacy", "ConsentPurpose", sync_default_purposes),
+            sender=self,
+            weak=False,
+            dispatch_uid="consent-purposes",
+        )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "allauth",
     "allauth.account",
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that cached pages get the policy too (see "security" below).
+    "csp.middleware.CSPMiddleware",
+    "innohub.core.csp.AdminPolicyMiddleware",  # the admin's one relaxation (core/csp.py)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous portal pages from the cache, before sessions, CSRF and the view (ADR 0007).
     "innohub.core.page_cache.AnonymousPageCacheMiddleware",
@@ -181,6 +185,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Imports larger than this are refused with a message, not streamed into memory.
 INNOHUB_IMPORT_MAX_BYTES = int(os.environ.get("INNOHUB_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 INNOHUB_LOGO_MAX_BYTES = 2 * 1024 * 1024
+# django-modeltranslation's admin tabs: jQuery UI from our static files, not Google's CDN (the CSP allows
+# scripts from 'self' only); jQuery itself is the admin's own.
+JQUERY_UI_URL = STATIC_URL + "vendor/jquery-ui/jquery-ui.min.js"
 
 # --- tasks -----------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -198,6 +205,50 @@ else:
 # Anonymous portal pages and the figures behind them are cached this long at most (0: off); any write
 # to the directory, centers, taxonomy or content invalidates them at once (ADR 0007).
 INNOHUB_PAGE_CACHE_SECONDS = int(os.environ.get("INNOHUB_PAGE_CACHE_SECONDS", "30"))
+
+# --- security: headers, cookies, content security policy, rate limits ------------------------------
+# prod.py adds the HTTPS-only parts (Secure cookies, HSTS, redirect). docs/quality.md "Hardening".
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it (the switcher is a plain link/form)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # No inline scripts or event handlers anywhere: behaviour lives in static files, wired with data-
+        # attributes (core/static/core/behaviour.js). htmx's own indicator <style> is turned off by the
+        # htmx-config meta tag in base.html and shipped as core/static/core/htmx.css.
+        "script-src": ["'self'"],
+        # 'unsafe-inline' for STYLES only: templates set computed values in style attributes (bar widths,
+        # avatar colours, tree indentation), and Swagger UI sets element styles from script. Styles cannot
+        # run code; scripts stay strict.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Rate limits of innohub.core.ratelimit ("count/period", period s, m, h or d; "" = no limit). Counted in
+# the default cache, so with several web processes the cache must be shared (REDIS_URL) for the
+# limits to hold across them.
+INNOHUB_RATE_LIMITS_ENABLED = os.environ.get("INNOHUB_RATE_LIMITS_ENABLED", "1") == "1"
+INNOHUB_RATE_LIMITS = {
+    "api_token_create": os.environ.get("INNOHUB_RATE_API_TOKEN_CREATE", "10/h"),  # per user
+    "api_anonymous": os.environ.get("INNOHUB_RATE_API_ANONYMOUS", "300/m"),  # per IP address
+    "api_write": os.environ.get("INNOHUB_RATE_API_WRITE", "120/m"),  # per token, or per signed-in user
+}
+# Client address for per-IP limits: REMOTE_ADDR, or — behind N trusted reverse proxies that append to
+# X-Forwarded-For — the N-th address from the right. Never the left-most one: the client writes it.
+INNOHUB_TRUSTED_PROXY_COUNT = int(os.environ.get("INNOHUB_TRUSTED_PROXY_COUNT", "0"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InnoHub <no-reply@innohub.local>")

@@ -15,14 +15,19 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind that same reverse proxy, per-IP rate limits count the address it appended to X-Forwarded-For
+# (without the header, REMOTE_ADDR); 0 when the app faces clients directly. core/ratelimit.py.
+INNOHUB_TRUSTED_PROXY_COUNT = int(os.environ.get("INNOHUB_TRUSTED_PROXY_COUNT", "1"))
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# Cookies only over HTTPS; SameSite=Lax, HttpOnly, nosniff, Referrer-Policy, COOP and the CSP come from
+# base.py. No JavaScript reads the CSRF cookie (htmx and Swagger UI get the token from the page).
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 
 STORAGES = {

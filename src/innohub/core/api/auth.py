@@ -10,6 +10,9 @@ Three ways in, tried in this order:
 3. Nobody — allowed on reads only (`READ_AUTH`): the caller sees what `visible_to(AnonymousUser)`
    allows, exactly like the public portal.
 
+Rate limits (core/ratelimit.py): unsafe methods count per token or per signed-in user (`api_write`),
+anonymous reads per client address (`api_anonymous`); over the limit the answer is 429 `rate_limited`.
+
 Handlers read the caller with `api_user(request)`; it is never None (AnonymousUser on anonymous reads).
 """
 
@@ -26,6 +29,7 @@ from ninja.utils import check_csrf
 
 from innohub.core.api.errors import CsrfFailed, NotAuthenticated
 from innohub.core.errors import Forbidden
+from innohub.core.ratelimit import check_rate, ip_key
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -55,6 +59,8 @@ class TokenAuth(HttpBearer):
                 _("This API token may only read. Create a token with the “write” scope to change data."),
                 code="insufficient_scope",
             )
+        if request.method not in SAFE_METHODS:
+            check_rate("api_write", f"token:{api_token.pk}")
         user = api_token.user
         request.user = user
         request.api_token = api_token  # type: ignore[attr-defined]
@@ -80,6 +86,8 @@ class SessionAuth(APIKeyCookie):
             and check_csrf(request) is not None
         ):
             raise CsrfFailed()
+        if request.method not in SAFE_METHODS:
+            check_rate("api_write", f"user:{user.pk}")
         return user
 
 
@@ -100,6 +108,7 @@ class AnonymousRead:
 
     def __call__(self, request: HttpRequest) -> Any:
         if request.method in SAFE_METHODS:
+            check_rate("api_anonymous", ip_key(request))
             return AnonymousUser()
         return None
 

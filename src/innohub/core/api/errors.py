@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
@@ -62,6 +63,33 @@ class BodyNotAnObject(ValueError):
     """
 
 
+class TextHasNul(ValueError):
+    """Raised by the API's body parser (config/api.py) for a JSON string holding a NUL character, which
+    PostgreSQL cannot store (psycopg refuses it with a ValueError: a 500 before this check)."""
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a parsed JSON value (or a query dict's lists) holds a NUL character in a key or a string."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def nul_response(api: NinjaAPI, request: HttpRequest) -> HttpResponse:
+    return error_response(
+        api,
+        request,
+        422,
+        "validation_error",
+        _("Some fields are not valid."),
+        {"__all__": [str(_("Text must not contain NUL characters."))]},
+    )
+
+
 # Status codes ninja (or Django) signal without a domain error, mapped to our codes and messages.
 _HTTP_CODES: dict[int, tuple[str, Any]] = {
     400: ("bad_request", _("The request could not be read. Send valid JSON.")),
@@ -71,7 +99,7 @@ _HTTP_CODES: dict[int, tuple[str, Any]] = {
     405: ("method_not_allowed", _("This method is not allowed here.")),
     409: ("conflict", _("This request conflicts with the current state of the record.")),
     413: ("too_large", _("The request body is too large.")),
-    429: ("throttled", _("Too many requests. Try again later.")),
+    429: ("rate_limited", _("Too many requests. Try again later.")),
 }
 
 # Translated messages for the pydantic error types a client meets most; others keep pydantic's text.
@@ -164,7 +192,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers. The most specific class in an exception's MRO wins."""
 
     def domain(request: HttpRequest, exc: Any) -> HttpResponse:
-        return error_response(api, request, exc.status, exc.code, exc.message, exc.fields)
+        response = error_response(api, request, exc.status, exc.code, exc.message, exc.fields)
+        retry_after = getattr(exc, "retry_after", None)  # core.ratelimit.RateLimited (429)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     def invalid_input(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
@@ -194,6 +226,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.warning("Suspicious API request on %s: %s", request.path, exc)
+        return error_response(api, request, 400, "bad_request", _("The request could not be read."))
+
+    def unreadable(request: HttpRequest, exc: Any) -> HttpResponse:
+        # e.g. `Content-Type: multipart/form-data` without a boundary, met when the CSRF check reads
+        # request.POST: the caller's mistake, not ours.
         return error_response(api, request, 400, "bad_request", _("The request could not be read."))
 
     def django_invalid(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -234,6 +271,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 _("Some fields are not valid."),
                 {"__all__": [str(_("Send a JSON object."))]},
             )
+        if isinstance(exc.__cause__, TextHasNul):
+            return nul_response(api, request)
         code, message = _HTTP_CODES.get(exc.status_code, ("error", _("The request could not be processed.")))
         return error_response(api, request, exc.status_code, code, message)
 
@@ -248,6 +287,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PydanticValidationError, pydantic_invalid)
     api.add_exception_handler(RequestDataTooBig, too_large)
     api.add_exception_handler(SuspiciousOperation, suspicious)
+    api.add_exception_handler(MultiPartParserError, unreadable)
     api.add_exception_handler(DjangoValidationError, django_invalid)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, denied)
@@ -261,3 +301,51 @@ def install_error_handlers(api: NinjaAPI) -> None:
 # Responses every operation may give; listed in the OpenAPI document through `errors()`.
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
+
+
+_UNSAFE_METHODS = ("post", "put", "patch", "delete")
+_STATUS_DESCRIPTIONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    413: "Content Too Large",
+    422: "Unprocessable Content",
+}
+
+
+def infrastructure_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    """The error statuses any operation may answer before its handler runs, whatever the handler says:
+
+    * 401 — a malformed, unknown, expired or revoked token, even where anonymous callers may read;
+    * 403 — a read-scope token, a failed CSRF check or a token on a session-only operation (writes);
+    * 400 — an unreadable body (invalid JSON, multipart without a boundary) on a write;
+    * 413 — a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
+    * 422 — a parameter or body that does not validate.
+    """
+    statuses: set[int] = set()
+    if any(requirement for requirement in operation.get("security", [])):
+        statuses.add(401)
+    if method in _UNSAFE_METHODS:
+        statuses |= {400, 403}
+    if "requestBody" in operation:
+        statuses |= {400, 413, 422}
+    if operation.get("parameters"):
+        statuses.add(422)
+    return statuses
+
+
+def document_infrastructure_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the `infrastructure_statuses` an operation does not list yet to its OpenAPI responses, so
+    the document names every status a client can meet (checked by tests/fuzz)."""
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            listed = {int(status) for status in responses}
+            for status in sorted(infrastructure_statuses(method, operation) - listed):
+                responses[status] = {
+                    "description": _STATUS_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                }
+    return schema
