@@ -89,7 +89,9 @@ def test_api(case: Any, role: str, fuzz_seed: Seed) -> None:
     _use_existing_records(case, fuzz_seed.existing)
     with transaction.atomic():
         try:
-            case.call_and_validate(headers=caller.headers, cookies=caller.cookies, checks=CHECKS)
+            # call_and_validate raises on any failed check (server error, schema or status violation)
+            response = case.call_and_validate(headers=caller.headers, cookies=caller.cookies, checks=CHECKS)
+            assert response.status_code < 500, response.text[:500]
         finally:
             transaction.set_rollback(True)
             cache.clear()
