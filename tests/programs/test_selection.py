@@ -86,6 +86,7 @@ def test_deciding_needs_the_decide_permission():
         services.decide_application(world.applications[0], actor=world.reviewers[0], outcome="accepted")
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_places_are_respected():
     world = reviewing_world(applications=2)
     Call.objects.filter(pk=world.call.pk).update(max_selected=1)
