@@ -15,7 +15,6 @@ the English run, where it is the source text.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from django.utils import timezone
 
 from innohub.directory.models import OrganisationMember
 from innohub.directory.services import refresh_organisation_index
-from innohub.programs.models import Application, Call, Letter, Review, ReviewAssignment
+from innohub.programs.models import Application, Letter, Review, ReviewAssignment
 from tests.factories import CenterFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.programs.factories import (
     CallFactory,
@@ -221,10 +220,12 @@ def test_selection_journey(live_server: Any, new_page: Any, world: World, screen
     assert application.status == "submitted"
     lap("3 apply")
 
-    # The deadline passes (the only change made outside the browser during the journey).
-    Call.objects.filter(pk=world.call.pk).update(
-        opens_at=timezone.now() - dt.timedelta(days=30), closes_at=timezone.now() - dt.timedelta(minutes=1)
-    )
+    # Staff close the call before its deadline ("Close and start review" on the call's page).
+    staff.goto(f"{ws}/programmes/calls/{world.call.slug}/")
+    staff.locator("button[data-action=reviewing]").click()
+    expect(staff.get_by_role("alert").or_(staff.get_by_role("status")).first).to_be_visible()
+    world.call.refresh_from_db()
+    assert world.call.status == "reviewing" and world.call.closes_at <= timezone.now()
 
     # 4. Staff open the round (the call moves to review), build the panel and run the assignment.
     staff.goto(f"{ws}/programmes/calls/{world.call.slug}/rounds/")
@@ -255,7 +256,8 @@ def test_selection_journey(live_server: Any, new_page: Any, world: World, screen
     # 5. The assigned reviewer scores blind.
     reviewer_page = new_page(locale)
     sign_in(reviewer_page, base, assignment.reviewer.email)
-    reviewer_page.goto(f"{ws}/programmes/reviews/")  # "My reviews" (no menu entry: see the report)
+    reviewer_page.goto(f"{ws}/")
+    reviewer_page.locator("nav a[href$='/workspace/programmes/reviews/']").click()  # "My reviews" in the menu
     reviewer_page.locator("main").get_by_role("link", name=application.reference).click()
     expect(reviewer_page.locator("[data-blind]")).to_be_visible()
     expect(reviewer_page.locator("[data-answer=project_name]")).to_contain_text(PROJECT)

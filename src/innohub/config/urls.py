@@ -11,9 +11,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
 ]
+# Sign-in, sign-up and account pages exist in every UI language (/accounts/… in Vietnamese,
+# /en/accounts/…, /ko/accounts/…), like the portal and the workspace.
 urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
     path("workspace/", include("innohub.workspace_urls")),
     path("", include("innohub.portal.urls")),
     prefix_default_language=False,

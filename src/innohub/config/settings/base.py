@@ -163,7 +163,8 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English")), ("ko", _("한국
 MODELTRANSLATION_LANGUAGES = ("vi", "en")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "vi"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("vi", "en")}
-LOCALE_PATHS = [SRC_DIR / "innohub" / "locale"]
+# innohub/locale: our catalogue; locale_vendor: Vietnamese for django-allauth, which ships none
+LOCALE_PATHS = [SRC_DIR / "innohub" / "locale", SRC_DIR / "innohub" / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 FORMAT_MODULE_PATH = ["innohub.formats"]
