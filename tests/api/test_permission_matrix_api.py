@@ -2,7 +2,8 @@
 
 `test_every_operation_has_a_row` reads /api/v1/openapi.json and fails when an operation has no row
 here (or a row names an operation that no longer exists); only the areas listed in `OTHER_AREAS`
-(programmes, privacy: apps with their own tests) are left to others. Each row gives the expected status for:
+(programmes, privacy) are left to tests/programs/test_api_permission_matrix.py, a matrix of the same kind
+with the selection roles (applicant, reviewers). Each row gives the expected status for:
 
 * ``anon`` — no credentials;
 * ``outsider`` — a signed-up user without any membership;
@@ -312,11 +313,12 @@ def world(network, make_member):
 # --- tests ----------------------------------------------------------------------------------------
 
 
-#: API areas whose operations are checked elsewhere, not in this matrix. Every other operation of the
-#: document, including those of a new area, must have a row here.
+#: API areas whose operations have their role × operation matrix in
+#: tests/programs/test_api_permission_matrix.py (which fails on an operation of these areas without a
+#: row there). Every other operation of the document, including those of a new area, must have a row here.
 OTHER_AREAS = {
-    "programs": "programmes, calls and reviews (the programmes app; tests/programs/)",
-    "privacy": "consents and personal-data requests (the privacy app; tests/privacy/)",
+    "programs": "programmes, calls and reviews: tests/programs/test_api_permission_matrix.py",
+    "privacy": "consents and personal-data requests: tests/programs/test_api_permission_matrix.py",
 }
 
 
