@@ -632,17 +632,7 @@ def get_scorecard(request: HttpRequest, round_uuid: UUID, application_uuid: UUID
 def save_review_draft(
     request: HttpRequest, round_uuid: UUID, application_uuid: UUID, payload: ReviewIn
 ) -> Any:
-    user = require_authenticated(request)
-    assignment = sel.get_assignment_for_reviewer(user, round_uuid, application_uuid)
-    review_services.save_review_draft(
-        assignment,
-        actor=user,
-        scores=payload.scores,
-        comments=payload.comments,
-        comment=payload.comment,
-        expected_version=payload.version,
-    )
-    return review_out(sel.review_of(assignment))
+    return _save_scorecard(request, round_uuid, application_uuid, payload, review_services.save_review_draft)
 
 
 @router.post(
@@ -652,9 +642,16 @@ def save_review_draft(
     summary="Submit your scorecard (every criterion scored within its scale)",
 )
 def submit_review(request: HttpRequest, round_uuid: UUID, application_uuid: UUID, payload: ReviewIn) -> Any:
+    return _save_scorecard(request, round_uuid, application_uuid, payload, review_services.submit_review)
+
+
+def _save_scorecard(
+    request: HttpRequest, round_uuid: UUID, application_uuid: UUID, payload: ReviewIn, service: Any
+) -> Any:
+    """Save or submit the caller's scorecard through `service` (same arguments for both)."""
     user = require_authenticated(request)
     assignment = sel.get_assignment_for_reviewer(user, round_uuid, application_uuid)
-    review_services.submit_review(
+    service(
         assignment,
         actor=user,
         scores=payload.scores,
