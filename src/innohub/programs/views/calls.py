@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -582,31 +582,45 @@ def section_edit(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def section_delete(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
+def _direction(request: HttpRequest) -> str:
+    return "up" if request.POST.get("direction") == "up" else "down"
+
+
+def _builder_action(
+    request: HttpRequest, call_slug: str, change: Callable[[Call], Any], message: str | None = None
+) -> HttpResponse:
+    """One form-builder change (remove or move a section or question): the call's manager only; a
+    refused change shows its message on the builder; success re-renders it."""
     call = _builder_call(request, call_slug)
     if isinstance(call, HttpResponse):
         return call
     try:
-        form_services.delete_section(_section_of(call, pk), actor=request.user)
+        change(call)
     except DomainError as exc:
         return _builder_error(request, call, exc)
-    return _builder_done(request, call, _("The section was removed."))
+    return _builder_done(request, call, message)
+
+
+@login_required
+@require_POST
+def section_delete(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
+    return _builder_action(
+        request,
+        call_slug,
+        lambda call: form_services.delete_section(_section_of(call, pk), actor=request.user),
+        _("The section was removed."),
+    )
 
 
 @login_required
 @require_POST
 def section_move(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
-    call = _builder_call(request, call_slug)
-    if isinstance(call, HttpResponse):
-        return call
-    direction = "up" if request.POST.get("direction") == "up" else "down"
-    try:
-        form_services.move_section(_section_of(call, pk), direction, actor=request.user)
-    except DomainError as exc:
-        return _builder_error(request, call, exc)
-    return _builder_done(request, call)
+    direction = _direction(request)
+    return _builder_action(
+        request,
+        call_slug,
+        lambda call: form_services.move_section(_section_of(call, pk), direction, actor=request.user),
+    )
 
 
 def _other_fields(call: Call) -> list[FormField]:
@@ -678,28 +692,23 @@ def field_edit(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def field_delete(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
-    call = _builder_call(request, call_slug)
-    if isinstance(call, HttpResponse):
-        return call
-    try:
-        form_services.delete_field(_field_of(call, pk), actor=request.user)
-    except DomainError as exc:
-        return _builder_error(request, call, exc)
-    return _builder_done(request, call, _("The question was removed."))
+    return _builder_action(
+        request,
+        call_slug,
+        lambda call: form_services.delete_field(_field_of(call, pk), actor=request.user),
+        _("The question was removed."),
+    )
 
 
 @login_required
 @require_POST
 def field_move(request: HttpRequest, call_slug: str, pk: int) -> HttpResponse:
-    call = _builder_call(request, call_slug)
-    if isinstance(call, HttpResponse):
-        return call
-    direction = "up" if request.POST.get("direction") == "up" else "down"
-    try:
-        form_services.move_field(_field_of(call, pk), direction, actor=request.user)
-    except DomainError as exc:
-        return _builder_error(request, call, exc)
-    return _builder_done(request, call)
+    direction = _direction(request)
+    return _builder_action(
+        request,
+        call_slug,
+        lambda call: form_services.move_field(_field_of(call, pk), direction, actor=request.user),
+    )
 
 
 # --- applications ---------------------------------------------------------------------------------
