@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from innohub.core.sanitize import clean_html
 from innohub.core.text import fold
+from innohub.core.validators import validate_tax_code
 from innohub.directory import importers
 from innohub.directory.indexing import organisation_name_key, organisation_search_text, person_search_text
 from innohub.directory.models import Organisation, Person
@@ -39,9 +40,40 @@ def test_fast_fold_equals_fold(value):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6))
+def test_folding_parts_one_by_one_equals_folding_their_join(parts):
+    assert importers.join_folded(importers.fast_fold(p) for p in parts) == fold(
+        " ".join(p for p in parts if p)
+    )
+
+
+@settings(max_examples=300, deadline=None)
 @given(texts)
 def test_fast_name_key_equals_organisation_name_key(value):
     assert importers.fast_name_key(value) == organisation_name_key(value)
+
+
+def _tax(validate, value):
+    try:
+        return validate(value)
+    except ValidationError as exc:
+        return ("error", exc.messages)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=9, max_size=11),
+        st.text(alphabet="0123456789 .-٣²", max_size=14),
+    )
+)
+def test_fast_tax_code_equals_validate_tax_code(value):
+    assert _tax(importers.fast_tax_code, value) == _tax(validate_tax_code, value)
+
+
+@pytest.mark.parametrize("value", ["0100109106", "0100686209", "0100109107", "0100000006", "0301452948"])
+def test_fast_tax_code_on_real_codes(value):
+    assert _tax(importers.fast_tax_code, value) == _tax(validate_tax_code, value)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -144,7 +176,7 @@ def test_vocabulary_words_equal_the_search_trigger():
         )
         expected = {r[0] for r in cursor.fetchall()}
         cursor.execute("DROP TABLE vocab_probe")
-    assert importers.vocabulary_words(" " + t for t in texts) == expected
+    assert schema.vocabulary_words(" " + t for t in texts) == expected
 
 
 @pytest.mark.parametrize("email", ["a@b.vn", "lien.he+1@startup-9.com.vn", "X_Y%z@EXAMPLE.COM"])

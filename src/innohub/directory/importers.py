@@ -43,6 +43,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from innohub.accounts.access import can
+from innohub.core import search
 from innohub.core.errors import DomainError, Forbidden
 from innohub.core.models import Visibility
 from innohub.core.sanitize import ALLOWED_TAGS, clean_html
@@ -1180,6 +1181,40 @@ def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
         yield values[i : i + size]
 
 
+class _AnyOf(models.Expression):
+    """`<column> = ANY(%s)`: one array parameter, whatever the number of values (PostgreSQL)."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, column: Any, values: list[Any]) -> None:
+        super().__init__()
+        self.column = column
+        self.values = values
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _AnyOf:
+        clone = self.copy()
+        clone.column = self.column.resolve_expression(*args, **kwargs)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(%s)", [*params, self.values]
+
+
+def values_in(qs: Any, field: Any, values: list[Any], *columns: str, flat: bool = False) -> Iterator[Any]:
+    """`qs.filter(<field>__in=values).values_list(*columns)` for many values: one query with an
+    array on PostgreSQL (an IN list of 100,000 placeholders costs more to build than to run),
+    chunks of IN_CHUNK elsewhere. `field` may be an expression such as Lower("email")."""
+    if not values:
+        return
+    column = models.F(field) if isinstance(field, str) else field
+    if connection.vendor == "postgresql":
+        yield from qs.filter(_AnyOf(column, values)).values_list(*columns, flat=flat)
+        return
+    for chunk in _chunks(values):
+        yield from qs.alias(_in_column=column).filter(_in_column__in=chunk).values_list(*columns, flat=flat)
+
+
 class SlugAllocator:
     """Unique slugs for many new rows with a few queries (services.unique_slug asks once per slug)."""
 
@@ -1191,9 +1226,7 @@ class SlugAllocator:
         """One slug per text, in order; `folded`: the texts went through fast_fold() already."""
         bases = [_slugify_folded(t if folded else fast_fold(t))[:200] or self.fallback for t in texts]
         distinct = list(dict.fromkeys(bases))
-        taken: set[str] = set()
-        for chunk in _chunks(distinct):
-            taken.update(self.model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+        taken: set[str] = set(values_in(self.model.objects.all(), "slug", distinct, "slug", flat=True))
         counts: dict[str, int] = {}
         for base in bases:
             counts[base] = counts.get(base, 0) + 1
@@ -1227,21 +1260,17 @@ def _ensure_tags(names: Iterable[str]) -> dict[str, int]:
         by_slug.setdefault(_tag_slug(name), name.strip()[:64])
     if not by_slug:
         return {}
-    ids: dict[str, int] = {}
     slugs = list(by_slug)
-    for chunk in _chunks(slugs):
-        ids.update(Tag.objects.filter(slug__in=chunk).values_list("slug", "id"))
+    ids: dict[str, int] = dict(values_in(Tag.objects.all(), "slug", slugs, "slug", "id"))
     missing = [Tag(slug=s, name=by_slug[s]) for s in slugs if s not in ids]
     if missing:
-        existing_names = set()
-        for chunk in _chunks([t.name for t in missing]):
-            existing_names.update(Tag.objects.filter(name__in=chunk).values_list("name", flat=True))
+        names = [t.name for t in missing]
+        existing_names = set(values_in(Tag.objects.all(), "name", names, "name", flat=True))
         for tag in missing:
             if tag.name in existing_names:  # same name, different slug: keep the name unique
                 tag.name = f"{tag.name[:56]} ({tag.slug[:5]})"
         Tag.objects.bulk_create(missing, batch_size=BULK_BATCH)
-        for chunk in _chunks([t.slug for t in missing]):
-            ids.update(Tag.objects.filter(slug__in=chunk).values_list("slug", "id"))
+        ids.update(values_in(Tag.objects.all(), "slug", [t.slug for t in missing], "slug", "id"))
     return ids
 
 
@@ -1275,6 +1304,20 @@ def fast_fold(value: str | None) -> str:
     return _SPACES.sub(" ", _MARKS.sub("", decomposed).casefold()).strip()
 
 
+_MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def fast_tax_code(value: str) -> str:
+    """core.validators.validate_tax_code() for the common case, a plain 10-digit enterprise code,
+    without python-stdnum's general cleaning (a third of the validation time of a large file); any
+    other input, and any code that fails, goes to the original for its result or its message."""
+    if len(value) == 10 and value.isascii() and value.isdigit() and value[2:9] != "0000000":
+        total = sum(w * (ord(c) - 48) for w, c in zip(_MST_WEIGHTS, value[:9], strict=True))
+        if value[9] == str(10 - total % 11):
+            return value
+    return validate_tax_code(value)
+
+
 def fast_name_key(name: str, *, folded: str | None = None) -> str:
     """directory.indexing.organisation_name_key() (core.text.normalise_name), without running eleven
     regular expressions on names that cannot contain them. `folded`: fast_fold(name), if known."""
@@ -1287,24 +1330,44 @@ def fast_name_key(name: str, *, folded: str | None = None) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_repeated(value: str) -> str:
+    """fast_fold() of the parts many rows share (kind, province, sector and tag names)."""
+    return fast_fold(value)
+
+
+def join_folded(parts: Iterable[str]) -> str:
+    """The folded parts of a text joined as fast_fold() would fold their join: folding never joins or
+    changes characters across the space between two parts, so folding them one by one (and the
+    repeated ones once) gives the same text. tests/imports/test_fast_paths.py checks it."""
+    return " ".join(p for p in parts if p)
+
+
 def organisation_index_text(
-    fields: dict[str, Any], *, kind_label: str, sector_names: list[str], tag_names: list[str]
+    fields: dict[str, Any],
+    *,
+    kind_label: str,
+    sector_names: list[str],
+    tag_names: list[str],
+    folded_name: str | None = None,
 ) -> str:
-    """directory.indexing.organisation_search_text() for an organisation that is not a model instance yet."""
+    """directory.indexing.organisation_search_text() for an organisation that is not a model instance
+    yet. `folded_name`: fast_fold(name_vi), when the caller has it."""
     province = fields.get("province")
-    parts = [
-        fields.get("name_vi") or "",
-        fields.get("name_en") or "",
-        fields.get("short_name") or "",
-        fields.get("tax_code") or "",
-        kind_label,
-        (getattr(province, "name_vi", None) or "") if province is not None else "",
-        " ".join(sector_names),
-        " ".join(tag_names),
-        (fields.get("description_vi") or "")[:2000],
-        (fields.get("description_en") or "")[:2000],
-    ]
-    return fast_fold(" ".join(p for p in parts if p))
+    return join_folded(
+        [
+            folded_name if folded_name is not None else fast_fold(fields.get("name_vi")),
+            fast_fold(fields.get("name_en")),
+            fast_fold(fields.get("short_name")),
+            fast_fold(fields.get("tax_code")),
+            _fold_repeated(kind_label),
+            _fold_repeated(getattr(province, "name_vi", None) or "") if province is not None else "",
+            *(_fold_repeated(n) for n in sector_names),
+            *(_fold_repeated(n) for n in tag_names),
+            fast_fold((fields.get("description_vi") or "")[:2000]),
+            fast_fold((fields.get("description_en") or "")[:2000]),
+        ]
+    )
 
 
 def person_index_text(fields: dict[str, Any], *, tag_names: list[str]) -> str:
@@ -1403,92 +1466,8 @@ def insert_rows(model: Any, rows: list[dict[str, Any]], *, chunk: int = 5_000) -
                 cursor.executemany(head + one, params)
 
 
-def vocabulary_words(texts: Iterable[str]) -> set[str]:
-    """The words core.search's SQLite trigger puts in the vocabulary for these texts: space-separated,
-    punctuation trimmed, 3–32 letters a–z. (A text the trigger's JSON step cannot parse, one with a
-    control character, contributes nothing there, so nothing here.)"""
-    from innohub.core.search import schema
-
-    lo, hi = schema.VOCABULARY_WORD
-    punctuation = schema.PUNCTUATION
-    words: set[str] = set()
-    for text in texts:
-        if _CONTROL.search(text):
-            continue
-        words.update(text.split(" "))
-    return {w for w in (raw.strip(punctuation) for raw in words) if lo <= len(w) <= hi and _AZ.fullmatch(w)}
-
-
-_CONTROL = re.compile(r"[\x00-\x1f]")
-_AZ = re.compile(r"[a-z]+")
-
-
-@contextlib.contextmanager
-def deferred_search_index(model: Any) -> Iterator[Callable[[int, int, list[dict[str, Any]]], None]]:
-    """On SQLite, index a bulk insert's rows for search in two statements instead of one trigger
-    run per row (at 100,000 rows the per-row FTS5 and vocabulary work dominates the import).
-
-    Inside the import's transaction: drop the model's after-insert search trigger, let the caller
-    insert, then the caller calls `index(first_id, last_id, rows)` (the inserted rows' values by
-    column), which adds those rows to the FTS5 index and their words to the vocabulary
-    exactly as the trigger would, and re-creates the trigger with
-    core.search.schema's own DDL. SQLite DDL is transactional, so a rollback brings the trigger back.
-    Elsewhere (PostgreSQL: generated column + statement trigger) this does nothing.
-    """
-    from innohub.core.search import registry, schema
-
-    spec = registry.spec_for(model)
-    trigger = schema._sqlite_trigger_names(spec.index)[0] if spec is not None else ""
-    if spec is None or connection.vendor != "sqlite" or not connection.in_atomic_block:
-        yield lambda first, last, rows: None
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [trigger])
-        installed = cursor.fetchone() is not None
-        if installed:
-            cursor.execute(f"DROP TRIGGER {schema._qn(trigger)}")
-    indexed = False
-
-    def index(first: int, last: int, rows: list[dict[str, Any]]) -> None:
-        nonlocal indexed
-        indexed = True
-        if not installed:
-            return
-        table, pk, cols = spec.table, spec.pk_column, spec.columns
-        names = ", ".join(schema._qn(c) for c in cols)
-        where = f"{schema._qn(pk)} BETWEEN {int(first)} AND {int(last)}"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {schema._qn(spec.index)}(rowid, {names}) "
-                f"SELECT {schema._qn(pk)}, {names} FROM {schema._qn(table)} WHERE {where}"
-            )
-        # The vocabulary words, found in Python: the trigger's SQL splits every text with json_each,
-        # which at 100,000 rows costs more than everything else in the import.
-        words = vocabulary_words(" ".join(row.get(c) or "" for c in cols) for row in rows)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT OR IGNORE INTO {schema.VOCABULARY_TABLE}(word) VALUES (%s)",
-                [(w,) for w in sorted(words)],
-            )
-
-    try:
-        yield index
-    finally:
-        if installed:
-            ddl = schema.sqlite_trigger_ddl(
-                table=spec.table, pk=spec.pk_column, index=spec.index, columns=spec.columns
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(ddl[0])
-    if installed and not indexed:
-        raise RuntimeError("deferred_search_index: rows were inserted without index()")
-
-
 def ids_by_slug(model: Any, slugs: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for chunk in _chunks(slugs):
-        out.update(model.objects.filter(slug__in=chunk).values_list("slug", "id"))
-    return out
+    return dict(values_in(model.objects.all(), "slug", slugs, "slug", "id"))
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -1527,7 +1506,7 @@ class OrganisationImporter(_Importer):
             tax_text = _digits_from_number(raw_tax, {9: 10, 11: 12, 12: 13}) or row.text("tax_code")
             if tax_text:
                 try:
-                    tax = validate_tax_code(tax_text)
+                    tax = fast_tax_code(tax_text)
                 except ValidationError as exc:
                     row.error(
                         "tax_code", tax_text, " ".join(str(m) for m in exc.messages), "invalid_tax_code"
@@ -1573,16 +1552,9 @@ class OrganisationImporter(_Importer):
     def check_database(self, records: list[_Record], report: ImportReport) -> None:
         taxes = list({r.dedup_tax for r in records if r.dedup_tax})
         keys = list({r.dedup_name[0] for r in records if r.dedup_name})
-        existing_tax: set[str] = set()
-        for chunk in _chunks(taxes):
-            existing_tax.update(
-                Organisation.objects.filter(tax_code__in=chunk).values_list("tax_code", flat=True)
-            )
-        existing_names: set[tuple[str, Any]] = set()
-        for chunk in _chunks(keys):
-            existing_names.update(
-                Organisation.objects.filter(name_key__in=chunk).values_list("name_key", "province_id")
-            )
+        orgs = Organisation.objects.all()
+        existing_tax = set(values_in(orgs, "tax_code", taxes, "tax_code", flat=True))
+        existing_names = set(values_in(orgs, "name_key", keys, "name_key", "province_id"))
         for rec in records:
             if rec.dedup_tax and rec.dedup_tax in existing_tax:
                 rec.ok = False
@@ -1678,16 +1650,17 @@ class OrganisationImporter(_Importer):
                         kind_label=kind_labels[f["kind"]],
                         sector_names=[getattr(s, "name_vi", None) or s.name for s in rec.sectors],
                         tag_names=rec.tags,
+                        folded_name=rec.folded_name,
                     ),
                 }
             )
         total = len(rows)
-        with deferred_search_index(Organisation) as index_for_search:
+        # Indexed for search once, after the last insert (SQLite; PostgreSQL indexes per statement).
+        with search.deferred_indexes(Organisation):
             for start in range(0, total, BULK_BATCH * 5):
                 insert_rows(Organisation, rows[start : start + BULK_BATCH * 5])
                 self.progress(min(start + BULK_BATCH * 5, total), total, "")
-            ids = ids_by_slug(Organisation, slugs)
-            index_for_search(min(ids.values()), max(ids.values()), rows)
+        ids = ids_by_slug(Organisation, slugs)
         insert_rows(
             Organisation.sectors.through,
             [
@@ -1808,13 +1781,8 @@ class PersonImporter(_Importer):
 
     def check_database(self, records: list[_Record], report: ImportReport) -> None:
         emails = list({r.dedup_email for r in records if r.dedup_email})
-        existing: set[str] = set()
-        for chunk in _chunks(emails):
-            existing.update(
-                Person.objects.annotate(email_lower=Lower("email"))
-                .filter(email_lower__in=chunk)
-                .values_list("email_lower", flat=True)
-            )
+        people = Person.objects.annotate(email_lower=Lower("email"))
+        existing = set(values_in(people, Lower("email"), emails, "email_lower", flat=True))
         for rec in records:
             if rec.dedup_email and rec.dedup_email in existing:
                 rec.ok = False
@@ -1889,12 +1857,11 @@ class PersonImporter(_Importer):
                 }
             )
         total = len(rows)
-        with deferred_search_index(Person) as index_for_search:
+        with search.deferred_indexes(Person):
             for start in range(0, total, BULK_BATCH * 5):
                 insert_rows(Person, rows[start : start + BULK_BATCH * 5])
                 self.progress(min(start + BULK_BATCH * 5, total), total, "")
-            ids = ids_by_slug(Person, slugs)
-            index_for_search(min(ids.values()), max(ids.values()), rows)
+        ids = ids_by_slug(Person, slugs)
         insert_rows(
             Person.sectors.through,
             [

@@ -5,37 +5,48 @@
 structured filters compose with them, before or after. Behind them:
 
 * SQLite (embedded default): an FTS5 table kept in sync by triggers, BM25 ranking;
-* PostgreSQL: a generated weighted tsvector with a GIN index, ts_rank ranking, pg_trgm for typos
-  (when a query matches few records, they are ranked once and the record queries select them by
-  primary key, so the GIN index is read once per search, not once per query);
+* PostgreSQL: a generated weighted tsvector with a GIN index, ts_rank ranking, pg_trgm for typos;
 * any other database: folded substring matching on `search_text` (slow, but correct).
+
+The index is read once per search, on the queryset as given (its visibility and filters included):
+the matching records are counted up to `rank_limit()` + 1 and, below that, ranked in the same
+statement. The record queries (page, count, facets) then select those ids through the primary key
+in rank order — the count of such a search is known without another query — and a broad search
+selects its newest matches (see `backends.py`).
 
 Query semantics (see `query.py`): accents and case are ignored ("dai hoc bach khoa" finds "Đại học
 Bách khoa", đ→d), every word must match, the last one as a prefix. When that finds fewer than
-`FEW_HITS` records, rare or unknown words are widened to their nearest vocabulary words ("bach khao"
-finds "Bách khoa"), and when it finds nothing, every word also becomes a prefix.
+`FEW_HITS` records — and it is the words, not the filters, that find so few — rare or unknown words
+are widened to their nearest vocabulary words ("bach khao" finds "Bách khoa"), and when the words
+find nothing, every word also becomes a prefix.
 
-Ranking: when a query matches at most `rank_limit()` records, they are ordered by relevance (names
-weigh ten times the rest), then title. Ranking costs time per match, so broader queries are ordered
-newest first, which both databases deliver without visiting every match; such result sets are
-marked (`search_info(qs).ranked is False`) and `SearchPaginator` counts them only up to a cap.
+Ranking: when a query matches at most `rank_limit()` records (of the queryset searched), they are
+ordered by relevance (names weigh ten times the rest), then title. Ranking costs time per match,
+so broader queries are ordered newest first, which both databases deliver without visiting every
+match; such result sets are marked (`search_info(qs).ranked is False`) and `SearchPaginator`
+counts them only up to a cap.
+
+Bulk writers: `deferred_indexes(*models)` around the inserts of a large load (inside its
+transaction) indexes the new records once at the end; `bulk_index(model, ids)` indexes records
+inserted while the index was deferred; `rebuild_index(model)` rebuilds one from scratch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import FloatField, QuerySet, Value
 from django.utils.functional import cached_property
 
-from innohub.core.search.backends import ENGINES, Engine, Matches
+from innohub.core.search.backends import ENGINES, Engine, Matches, Ranking, filter_shape
 from innohub.core.search.query import (
     CORRECTION_FREQUENCY_RATIO,
     Alternative,
-    Term,
     choose_corrections,
     correctable,
     edit_distance,
@@ -46,13 +57,17 @@ from innohub.core.search.query import (
     typo_kind,
 )
 from innohub.core.search.registry import SearchSpec, register, registered, spec_for
+from innohub.core.search.schema import bulk_index, deferred_indexes, rebuild_index
 
 __all__ = [
     "SearchInfo",
     "SearchPaginator",
     "SearchSpec",
+    "bulk_index",
     "count_results",
+    "deferred_indexes",
     "query_tokens",
+    "rebuild_index",
     "register",
     "registered",
     "search_info",
@@ -81,40 +96,51 @@ class SearchInfo:
 
     q: str
     expression: str
-    #: records matching in the index, counted up to rank_limit() + 1 (before visibility and filters)
-    hits: int
+    #: records of the searched queryset (visibility and filters included) matching the query,
+    #: counted up to rank_limit() + 1 (None: text_filter, which counts only the index)
+    hits: int | None
     ranked: bool
     #: the typo-tolerant query was used
     relaxed: bool
+    #: the ranked ids (ranked searches), the ordering term the results start with, and the
+    #: queryset's filter shape right after the search: while it is unchanged, `hits` is its count
+    ranking: Ranking | None = field(default=None, repr=False, compare=False)
+    order: Any = field(default=None, repr=False, compare=False)
+    shape: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
 
 def _engine(qs: QuerySet[Any]) -> Engine | None:
     spec = spec_for(qs.model)
     if spec is None:
         return None
-    using = qs.db
-    from django.db import connections
-
-    engine_class = ENGINES.get(connections[using].vendor)
-    return engine_class(spec, using) if engine_class else None
+    engine_class = ENGINES.get(connections[qs.db].vendor)
+    return engine_class(spec, qs.db) if engine_class else None
 
 
-def _plan(engine: Engine, tokens: list[str], cap: int) -> tuple[list[Term], Matches, bool]:
-    """The query to run: strict, or relaxed with corrections when strict finds (almost) nothing."""
+def _plan(engine: Engine, tokens: list[str], match: Callable[[str], Matches]) -> tuple[str, Matches, bool]:
+    """The query to run: strict, or relaxed with corrections when strict finds (almost) nothing.
+    `match(expression)` reads the index for one query."""
     strict = strict_terms(tokens)
-    matches = engine.match(engine.expression(strict), cap)
+    expression = engine.expression(strict)
+    matches = match(expression)
     if matches.hits >= FEW_HITS:
-        return strict, matches, False
+        return expression, matches, False
+    # Few results: because of the words, or of the filters and visibility? Only misspelt words are
+    # corrected: a correctly spelt name that a province filter leaves once is not a typo.
+    indexed = matches.indexed if matches.indexed is not None else engine.hits(expression, FEW_HITS)
+    if indexed >= FEW_HITS:
+        return expression, matches, False
     corrections = _corrections(engine, tokens)
     # Some strict matches: keep whole words (a 1-result brand search must not fill up with prefix
     # noise); none at all: let every word be a prefix too.
-    relaxed = relaxed_terms(tokens, corrections, all_prefix=(matches.hits == 0))
+    relaxed = relaxed_terms(tokens, corrections, all_prefix=(indexed == 0))
     if relaxed == strict:
-        return strict, matches, False
-    relaxed_matches = engine.match(engine.expression(relaxed), cap)
+        return expression, matches, False
+    relaxed_expression = engine.expression(relaxed)
+    relaxed_matches = match(relaxed_expression)
     if relaxed_matches.hits > matches.hits:
-        return relaxed, relaxed_matches, True
-    return strict, matches, False
+        return relaxed_expression, relaxed_matches, True
+    return expression, matches, False
 
 
 def _corrections(engine: Engine, tokens: list[str]) -> dict[str, list[Alternative]]:
@@ -129,10 +155,11 @@ def _corrections(engine: Engine, tokens: list[str]) -> dict[str, list[Alternativ
     last = tokens[-1]
     # The word being typed is judged as a prefix: "nghi" is not a typo for "nghe".
     own = {t: Alternative(t, prefix=(t == last)) for t in fixable}
-    own_freq = engine.frequencies(own.values(), FREQUENCY_CAP)
     # A word this common cannot have a neighbour CORRECTION_FREQUENCY_RATIO times more common
-    # within the counting cap: it is meant as typed.
-    rare = [t for t in fixable if own_freq[own[t]] * CORRECTION_FREQUENCY_RATIO < FREQUENCY_CAP]
+    # within the counting cap: it is meant as typed. So its own count can stop there.
+    trusted = FREQUENCY_CAP // CORRECTION_FREQUENCY_RATIO
+    own_freq = engine.frequencies(own.values(), trusted)
+    rare = [t for t in fixable if own_freq[own[t]] < trusted]
     neighbours: dict[str, list[Alternative]] = {}
     for token in rare:
         near = [a for a in engine.neighbours(token, prefix=(token == last)) if a.word != token]
@@ -161,16 +188,40 @@ def _search(qs: QuerySet[Any], q: str, *, order: bool) -> QuerySet[Any]:
     engine = _engine(qs)
     if engine is None:
         return _portable(qs, tokens)
-    limit = rank_limit()
-    terms, matches, relaxed = _plan(engine, tokens, limit + 1)
-    expression = engine.expression(terms)
-    ranked = matches.hits <= limit
-    if order:
-        qs = engine.apply(qs, expression, matches, ranked=ranked)
+    cap = rank_limit() + 1
+    if not order:
+        return _narrow(engine, qs, q, tokens, cap)
+    expression, matches, relaxed = _plan(engine, tokens, lambda e: engine.match(qs, e, cap, FEW_HITS))
+    ordering = None
+    if matches.hits == 0:
+        qs = qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))  # no further query
     else:
-        qs = engine.narrow(qs, expression, matches)
+        qs, ordering = engine.apply(qs, expression, matches)
     qs.query.innohub_search = SearchInfo(  # type: ignore[attr-defined]
-        q=q, expression=expression, hits=matches.hits, ranked=ranked, relaxed=relaxed
+        q=q,
+        expression=expression,
+        hits=matches.hits,
+        ranked=matches.ranking is not None,
+        relaxed=relaxed,
+        ranking=matches.ranking,
+        order=ordering,
+        shape=filter_shape(qs.query),
+    )
+    return qs
+
+
+def _narrow(engine: Engine, qs: QuerySet[Any], q: str, tokens: list[str], cap: int) -> QuerySet[Any]:
+    """text_filter(): counts and facets group the matches as a whole, so the index is only counted
+    (to choose the query) and the queryset narrowed by it — no ranking, no ids."""
+
+    def count(expression: str) -> Matches:
+        hits = engine.hits(expression, cap)
+        return Matches(hits, indexed=hits)
+
+    expression, matches, relaxed = _plan(engine, tokens, count)
+    qs = qs.none() if matches.hits == 0 else engine.narrow(qs, expression)
+    qs.query.innohub_search = SearchInfo(  # type: ignore[attr-defined]
+        q=q, expression=expression, hits=None, ranked=matches.hits < cap, relaxed=relaxed
     )
     return qs
 
@@ -191,10 +242,24 @@ def search_info(qs: QuerySet[Any]) -> SearchInfo | None:
 
 def count_results(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, is_lower_bound). Exact, except for unranked (broad) searches, which are counted up to
-    `cap`: an exact count of 60,000 matches costs as much as ranking them."""
+    `cap`: an exact count of 60,000 matches costs as much as ranking them.
+
+    A search queryset that was not filtered further is not counted again: the search knows its
+    count (ranked) or that it exceeds the rank limit (broad)."""
     info = search_info(qs)
-    if info is None or info.ranked:
+    if info is None:
         return qs.count(), False
+    query = qs.query
+    known = (
+        info.hits is not None
+        and filter_shape(query) == info.shape
+        and query.low_mark == 0
+        and query.high_mark is None
+    )
+    if info.ranked:
+        return (info.hits, False) if known and info.hits is not None else (qs.count(), False)
+    if known and info.hits is not None and cap < info.hits:
+        return cap, True
     n = qs.order_by()[: cap + 1].count()
     return min(n, cap), n > cap
 

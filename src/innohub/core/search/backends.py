@@ -1,10 +1,17 @@
 """The two database engines behind `text_search`: SQLite FTS5 and PostgreSQL full-text + pg_trgm.
 
-Each engine answers four questions for a searchable model: how many records a query matches (capped,
-cheap), how frequent some words are, which vocabulary words are near a misspelt token, and how to
-narrow and order a queryset. The queryset side is built from ORM objects that know their table alias
-(a custom join on SQLite, expressions on PostgreSQL), so a search queryset can still be filtered,
-counted, sliced, aggregated and used as a subquery.
+Each engine answers four questions for a searchable model: which records of a queryset match a query
+(counted up to a cap and, below it, ranked — PostgreSQL in one statement, SQLite in two or three, see
+`SQLiteEngine.match`), how frequent some words are in the index, which vocabulary words are near a
+misspelt token, and how to narrow and order a queryset. The
+queryset side is built from ORM objects that know their table alias (custom joins, expressions), so a
+search queryset can still be filtered, counted, sliced, aggregated and used as a subquery.
+
+Why the match runs on the caller's queryset (visibility and filters included) and returns ranked ids:
+the record queries then select those ids through the primary key, in rank order, instead of searching
+the index again. The index is read once per search, the count of a ranked search is already known,
+and neither database has to guess how selective "full-text match AND province AND stage" is (a wrong
+guess made PostgreSQL walk the primary key backwards through half the table).
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import BooleanField, Expression, FloatField, QuerySet, Value
+from django.db.models import BooleanField, Expression, F, FloatField, QuerySet, TextField, Value
 from django.db.models.sql.constants import INNER
 from django.db.models.sql.datastructures import Join
 
@@ -27,6 +35,12 @@ from innohub.core.search.schema import PG_VECTOR_COLUMN, VOCABULARY_TABLE
 
 #: near words fetched from the PostgreSQL trigram index per token
 TRIGRAM_NEIGHBOURS = 10
+#: SQLite: the filters are first tried on this many times the rank limit of index matches
+PROBE = 2
+#: names of the columns the match statement selects (chosen not to clash with a model's fields)
+_TITLE = "innohub_search_title"
+_SCORE = "innohub_search_score"
+_VECTOR = "innohub_search_vector"
 
 
 # --- ORM building blocks ---------------------------------------------------------------------------
@@ -43,16 +57,15 @@ class _IndexTable:
         return None
 
 
-class FTS5Join(Join):
-    """INNER JOIN "<fts>" ON (<fts>.rowid = <record>.<pk> AND <fts>.<fts> MATCH %s).
+class _SearchJoin(Join):
+    """An INNER JOIN to something that is not a model's table: an FTS5 table, a list of ranked ids.
 
-    A real join (not `.extra()`) so that Django relabels it when the queryset becomes a subquery, and
-    so that BM25, which FTS5 computes per cursor, is computed once for all matches: a correlated
-    subquery would open a new FTS5 cursor (and recount every term) per row.
+    A real join (not `.extra()`), so that Django relabels it when the queryset becomes a subquery.
+    `payload` is what the joined relation depends on (a MATCH string, the ranked ids).
     """
 
     def __init__(
-        self, table_name: str, parent_alias: str, table_alias: str | None, pk_column: str, match: str
+        self, table_name: str, parent_alias: str, table_alias: str | None, pk_column: str, payload: Any
     ) -> None:
         self.table_name = table_name
         self.parent_alias = parent_alias
@@ -64,42 +77,119 @@ class FTS5Join(Join):
         self.nullable = False
         self.filtered_relation = None
         self.pk_column = pk_column
-        self.match = match
+        self.payload = payload
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        qn = compiler.quote_name_unless_alias
-        qn2 = connection.ops.quote_name
-        alias = self.table_alias or self.table_name
-        alias_str = "" if alias == self.table_name else f" {alias}"
-        fts = qn(alias)
-        sql = (
-            f"INNER JOIN {qn(self.table_name)}{alias_str} ON ({fts}.rowid = "
-            f"{qn(self.parent_alias)}.{qn2(self.pk_column)} AND {fts}.{qn2(self.table_name)} MATCH %s)"
-        )
-        return sql, [self.match]
+    def _names(self, compiler: Any, connection: Any) -> tuple[str, str]:
+        """(quoted alias of the joined relation, quoted primary key column of the record)."""
+        alias = compiler.quote_name_unless_alias(self.table_alias or self.table_name)
+        pk = f"{compiler.quote_name_unless_alias(self.parent_alias)}.{connection.ops.quote_name(self.pk_column)}"
+        return alias, pk
 
-    def relabeled_clone(self, change_map: Any) -> FTS5Join:
+    def relabeled_clone(self, change_map: Any) -> _SearchJoin:
         return self.__class__(
             self.table_name,
             change_map.get(self.parent_alias, self.parent_alias),
             change_map.get(self.table_alias, self.table_alias) if self.table_alias else None,
             self.pk_column,
-            self.match,
+            self.payload,
         )
 
     @property
     def identity(self) -> tuple[Any, ...]:
-        return (self.__class__, self.table_name, self.parent_alias, self.match)
+        return (self.__class__, self.table_name, self.parent_alias, self.payload)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FTS5Join) and self.identity == other.identity
+        return isinstance(other, _SearchJoin) and self.identity == other.identity
 
     def __hash__(self) -> int:
         return hash(self.identity)
 
 
+class FTS5Join(_SearchJoin):
+    """INNER JOIN "<fts>" ON (<fts>.rowid = <record>.<pk> AND <fts>.<fts> MATCH %s); payload = MATCH,
+    or (MATCH, n) to join only the first n matches of the index.
+
+    A join rather than a correlated subquery, so that BM25, which FTS5 computes per cursor, is
+    computed once for all matches (a subquery would open a new FTS5 cursor and recount every term
+    per row)."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias, pk = self._names(compiler, connection)
+        table = connection.ops.quote_name(self.table_name)
+        if isinstance(self.payload, tuple):  # (MATCH, n): only the first n matches of the index
+            match, limit = self.payload
+            sql = (
+                f"INNER JOIN (SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s) AS {alias} "
+                f"ON ({alias}.rowid = {pk})"
+            )
+            return sql, [match, limit]
+        alias_str = "" if (self.table_alias or self.table_name) == self.table_name else f" {alias}"
+        sql = f"INNER JOIN {table}{alias_str} ON ({alias}.rowid = {pk} AND {alias}.{table} MATCH %s)"
+        return sql, [self.payload]
+
+
+@dataclass(frozen=True, eq=False)
+class Ranking:
+    """Matching ids, best first, with their relevance (compared by identity: it can be long)."""
+
+    ids: tuple[int, ...]
+    scores: tuple[float, ...]
+
+    def window(self, compiler: Any) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        """The ids the query being compiled can return: all, or only the first `high_mark` when the
+        query is sliced, still ordered by rank first and filtered no further than when it was
+        matched (every id then passes its filters, so the page is the first ids in order).
+
+        A page of 20 then reads 20 records, not every match."""
+        query = compiler.query
+        info = getattr(query, "innohub_search", None)
+        if (
+            query.high_mark is not None
+            and info is not None
+            and info.ranking is self
+            and query.standard_ordering
+            and query.order_by
+            and query.order_by[0] is info.order
+            and filter_shape(query) == info.shape
+        ):
+            return self.ids[: query.high_mark], self.scores[: query.high_mark]
+        return self.ids, self.scores
+
+
+class SQLiteRankJoin(_SearchJoin):
+    """INNER JOIN json_each('[[id, score], …]') AS r ON (<record>.<pk> = r.value ->> 0); payload = Ranking.
+
+    `r.key` is the rank position. json_each reads the whole list in one parameter, whatever its length."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias, pk = self._names(compiler, connection)
+        ids, scores = self.payload.window(compiler)
+        pairs = json.dumps([[i, s] for i, s in zip(ids, scores, strict=True)], separators=(",", ":"))
+        return f"INNER JOIN json_each(%s) AS {alias} ON ({pk} = json_extract({alias}.value, '$[0]'))", [pairs]
+
+
+class PostgresRankJoin(_SearchJoin):
+    """INNER JOIN unnest(ids, scores) WITH ORDINALITY AS r(id, score, ord) ON (<record>.id = r.id);
+    payload = Ranking. The planner knows `ord` is ascending: a page reads only its own rows."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias, pk = self._names(compiler, connection)
+        ids, scores = self.payload.window(compiler)
+        sql = (
+            f"INNER JOIN unnest(%s::bigint[], %s::float8[]) WITH ORDINALITY AS {alias}(id, score, ord) "
+            f"ON ({pk} = {alias}.id)"
+        )
+        return sql, [_pg_array(ids), _pg_array(scores)]
+
+
+def _pg_array(values: Iterable[Any]) -> str:
+    # One text literal rather than a list adapted element by element (a thousand ids).
+    return "{" + ",".join(repr(v) for v in values) + "}"
+
+
 class _AliasExpression(Expression):
-    """An expression over a table alias of the query, relabelled with it."""
+    """An expression over a table alias of the query, relabelled with it; payload = SQL template
+    (`{alias}` stands for the quoted alias) or whatever a subclass needs."""
 
     def __init__(self, alias: str, payload: Any = None, output_field: Any = None) -> None:
         super().__init__(output_field=output_field or FloatField())
@@ -124,6 +214,9 @@ class _AliasExpression(Expression):
     def get_group_by_cols(self) -> list[Any]:
         return [self]
 
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return self.payload.format(alias=compiler.quote_name_unless_alias(self.alias)), []
+
 
 class BM25Score(_AliasExpression):
     """Relevance from FTS5 (higher is better): `-bm25(fts, w1, w2, …)`; payload = (index, weights)."""
@@ -135,47 +228,41 @@ class BM25Score(_AliasExpression):
         return f"(-bm25({column}, {args}))", []
 
 
-class FTS5RowId(_AliasExpression):
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return f"{compiler.quote_name_unless_alias(self.alias)}.rowid", []
-
-
 class TsMatch(_AliasExpression):
     """`<record>.search_vector @@ to_tsquery('simple', %s)`; payload = the tsquery text."""
 
-    def __init__(self, alias: str, payload: Any = None, output_field: Any = None) -> None:
-        super().__init__(alias, payload, output_field=BooleanField())
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        column = f"{compiler.quote_name_unless_alias(self.alias)}.{PG_VECTOR_COLUMN}"
-        return f"{column} @@ to_tsquery('simple'::regconfig, %s)", [self.payload]
-
-
-class IdIn(_AliasExpression):
-    """`<record>.<pk> = ANY(%s)`; payload = (pk column, ids): one array parameter, any length."""
+    template = "{column} @@ to_tsquery('simple'::regconfig, %s)"
 
     def __init__(self, alias: str, payload: Any = None, output_field: Any = None) -> None:
         super().__init__(alias, payload, output_field=BooleanField())
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        pk, ids = self.payload
-        column = f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(pk)}"
-        return f"{column} = ANY(%s::bigint[])", [ids]
-
-
-class ScoreOf(_AliasExpression):
-    """The score computed for this record by `PostgresEngine.match`; payload = (pk, ids, scores)."""
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        pk, ids, scores = self.payload
-        column = f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(pk)}"
-        return f"(%s::float8[])[array_position(%s::bigint[], {column})]", [scores, ids]
-
-
-class TsRankScore(_AliasExpression):
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         column = f"{compiler.quote_name_unless_alias(self.alias)}.{PG_VECTOR_COLUMN}"
-        return f"ts_rank({column}, to_tsquery('simple'::regconfig, %s))", [self.payload]
+        return self.template.format(column=column), [self.payload]
+
+
+class TsMatchScan(TsMatch):
+    """The same test as a function call, which the planner cannot answer from the GIN index: for
+    the newest matches of a broad query, walking the primary key backwards and testing each row
+    stops after a few hundred rows, while the index would fetch every match (thousands) to sort
+    them. The planner cannot tell the two cases apart: it estimates the words of a query as
+    independent, and the words people type together ("vật liệu mới") are not."""
+
+    template = "ts_match_vq({column}, to_tsquery('simple'::regconfig, %s))"
+
+
+def filter_shape(query: Any) -> tuple[Any, ...]:
+    """What decides which rows a query returns, besides its joins' own conditions: any `.filter()`,
+    `.exclude()`, `.none()`, `.distinct()`, grouping or set operation changes it."""
+    where = query.where
+    return (
+        len(where.children),
+        where.connector,
+        where.negated,
+        bool(query.distinct),
+        query.combinator,
+        query.group_by is None,
+    )
 
 
 # --- engines ---------------------------------------------------------------------------------------
@@ -194,13 +281,13 @@ def _alternatives(rows: Iterable[tuple[Any, ...]]) -> set[Alternative]:
 
 @dataclass(frozen=True)
 class Matches:
-    """What the index says about a query: how many records match (up to the cap asked for) and,
-    when an engine can afford it, their ids and relevance (then the record query need not search
-    the index again)."""
+    """The records of a queryset matching a query: how many (counted up to the cap asked for) and,
+    below the cap, their ids best first with their relevance. `indexed`: how many records of the
+    whole index match (counted up to at least `few`), when fewer than `few` of the queryset do."""
 
     hits: int
-    ids: tuple[int, ...] | None = None
-    scores: tuple[float, ...] | None = None
+    ranking: Ranking | None = None
+    indexed: int | None = None
 
 
 class Engine(ABC):
@@ -229,8 +316,33 @@ class Engine(ABC):
         """How many records match, counting at most `cap` (index only: no visibility, no filters)."""
         ...
 
-    def match(self, expression: str, cap: int) -> Matches:
-        return Matches(self.hits(expression, cap))
+    @abstractmethod
+    def match(self, qs: QuerySet[Any], expression: str, cap: int, few: int) -> Matches:
+        """The records of `qs` (its filters and visibility included) matching `expression`: counted
+        up to `cap`, and ranked (best first, then by title and id) when there are fewer. When fewer
+        than `few` match, also how many of the whole index do (`Matches.indexed`)."""
+        ...
+
+    def _match_rows(
+        self,
+        qs: QuerySet[Any],
+        cap: int,
+        annotations: dict[str, Any],
+        wrap: str,
+        params: list[Any],
+    ) -> list[tuple[Any, ...]]:
+        """Run `wrap` (SQL with `{inner}`) around the first `cap` rows of `qs`, reduced to id, title
+        and `annotations`, as one statement."""
+        inner = (
+            qs.order_by()
+            .annotate(**{_TITLE: F(self.spec.title_field)}, **annotations)
+            .values_list("pk", _TITLE, *annotations)[:cap]
+        )
+        try:
+            sql, inner_params = inner.query.get_compiler(using=self.using).as_sql()
+        except EmptyResultSet:  # filters that match nothing (an empty IN list, .none())
+            return []
+        return self._rows(wrap.format(inner=sql), [*inner_params, *params])
 
     def frequencies(self, alternatives: Iterable[Alternative], cap: int) -> dict[Alternative, int]:
         """Number of records (up to `cap`) containing each word, or a word starting with each prefix."""
@@ -250,12 +362,43 @@ class Engine(ABC):
         ...
 
     @abstractmethod
-    def apply(
-        self, qs: QuerySet[Any], expression: str, matches: Matches, *, ranked: bool
-    ) -> QuerySet[Any]: ...
+    def _rank_join(self, qs: QuerySet[Any], ranking: Ranking) -> tuple[QuerySet[Any], str]: ...
 
     @abstractmethod
-    def narrow(self, qs: QuerySet[Any], expression: str, matches: Matches) -> QuerySet[Any]: ...
+    def _position(self, alias: str) -> Expression: ...
+
+    @abstractmethod
+    def _score(self, alias: str) -> Expression: ...
+
+    @abstractmethod
+    def _unranked(self, qs: QuerySet[Any], expression: str) -> tuple[QuerySet[Any], Any]:
+        """`qs` narrowed to the matches of `expression`, and the expression ordering them newest first."""
+        ...
+
+    def apply(self, qs: QuerySet[Any], expression: str, matches: Matches) -> tuple[QuerySet[Any], Any]:
+        """`qs` narrowed and ordered: by rank when the matches are ranked, else newest first (both
+        databases deliver the first page of that without visiting every match). Returns the
+        queryset and the ordering term it starts with."""
+        if matches.ranking is None:
+            qs, newest = self._unranked(qs, expression)
+            order = newest.desc()
+            return qs.annotate(search_rank=Value(0.0, output_field=FloatField())).order_by(order), order
+        qs, alias = self._rank_join(qs, matches.ranking)
+        order = self._position(alias).asc()
+        return qs.annotate(search_rank=self._score(alias)).order_by(order), order
+
+    def narrow(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
+        """`qs` narrowed to the matches of `expression`, order untouched (counts, facets, exports)."""
+        return self._unranked(qs, expression)[0]
+
+    def _join(
+        self, qs: QuerySet[Any], join_class: type[_SearchJoin], name: str, payload: Any
+    ) -> tuple[QuerySet[Any], str]:
+        qs = qs.all()
+        query = qs.query
+        base = query.get_initial_alias()
+        alias = query.join(join_class(name, base, None, self.spec.pk_column, payload))
+        return qs, alias
 
 
 class SQLiteEngine(Engine):
@@ -270,6 +413,40 @@ class SQLiteEngine(Engine):
             f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH %s LIMIT %s)", [expression, cap]
         )
         return int(rows[0][0])
+
+    def match(self, qs: QuerySet[Any], expression: str, cap: int, few: int) -> Matches:
+        # BM25 is an FTS5 function, computed in the statement that reads the index, for every row it
+        # returns (5 ms for 1,000 rows, most of it counting how frequent each word is): it is asked
+        # for only when the matches may be fewer than `cap`. That is settled cheaply first: by the
+        # index alone (well under a millisecond), or by trying the queryset's filters on the first
+        # PROBE × cap index matches — when they keep `cap` of them the query is broad; when they keep
+        # fewer, the filters are selective and the ranked statement reads every match.
+        indexed = self.hits(expression, cap)
+        if indexed >= cap:
+            probe, _ = self._join(qs, FTS5Join, self.spec.index, (expression, PROBE * cap))
+            if self._count(probe, cap) >= cap:
+                return Matches(cap)
+        qs, alias = self._join(qs, FTS5Join, self.spec.index, expression)
+        score = BM25Score(alias, (self.spec.index, self.spec.weights))
+        # Ordered by SQLite itself: the same collation as any order_by() on the title.
+        rows = self._match_rows(
+            qs,
+            cap,
+            {_SCORE: score},
+            f'SELECT m."pk", m."{_SCORE}" FROM ({{inner}}) AS m ORDER BY 2 DESC, m."{_TITLE}", 1',
+            [],
+        )
+        if len(rows) >= cap:
+            return Matches(cap)
+        ranking = Ranking(tuple(r[0] for r in rows), tuple(float(r[1]) for r in rows))
+        return Matches(len(rows), ranking, indexed if len(rows) < few else None)
+
+    def _count(self, qs: QuerySet[Any], cap: int) -> int:
+        try:
+            sql, params = qs.order_by().values_list("pk")[:cap].query.get_compiler(using=self.using).as_sql()
+        except EmptyResultSet:
+            return 0
+        return int(self._rows(f"SELECT count(*) FROM ({sql})", list(params))[0][0])
 
     def _frequency_rows(self, exprs: list[str], cap: int) -> list[int]:
         fts = self.connection.ops.quote_name(self.spec.index)
@@ -289,26 +466,20 @@ class SQLiteEngine(Engine):
         )
         return _alternatives(rows)
 
-    def _join(self, qs: QuerySet[Any], expression: str) -> tuple[QuerySet[Any], str]:
-        qs = qs.all()
-        query = qs.query
-        base = query.get_initial_alias()
-        alias = query.join(FTS5Join(self.spec.index, base, None, self.spec.pk_column, expression))
-        return qs, alias
+    def _rank_join(self, qs: QuerySet[Any], ranking: Ranking) -> tuple[QuerySet[Any], str]:
+        return self._join(qs, SQLiteRankJoin, f"{self.spec.index}_ranked", ranking)
 
-    def apply(self, qs: QuerySet[Any], expression: str, matches: Matches, *, ranked: bool) -> QuerySet[Any]:
-        qs, alias = self._join(qs, expression)
-        if ranked:
-            score = BM25Score(alias, (self.spec.index, self.spec.weights))
-            return qs.annotate(search_rank=score).order_by("-search_rank", self.spec.title_field, "pk")
-        # Too many matches to rank them all within budget: newest first, which FTS5 delivers
-        # lazily in rowid order (the first page costs the same for 100 or 100,000 matches).
-        return qs.annotate(search_rank=Value(0.0, output_field=FloatField())).order_by(
-            FTS5RowId(alias).desc()
-        )
+    def _position(self, alias: str) -> Expression:
+        return _AliasExpression(alias, "{alias}.key")
 
-    def narrow(self, qs: QuerySet[Any], expression: str, matches: Matches) -> QuerySet[Any]:
-        return self._join(qs, expression)[0]
+    def _score(self, alias: str) -> Expression:
+        return _AliasExpression(alias, "json_extract({alias}.value, '$[1]')")
+
+    def _unranked(self, qs: QuerySet[Any], expression: str) -> tuple[QuerySet[Any], Any]:
+        # FTS5 delivers matches lazily in rowid order: newest first costs the same for 100 or
+        # 100,000 matches.
+        qs, alias = self._join(qs, FTS5Join, self.spec.index, expression)
+        return qs, _AliasExpression(alias, "{alias}.rowid")
 
 
 class PostgresEngine(Engine):
@@ -325,6 +496,37 @@ class PostgresEngine(Engine):
             [expression, cap],
         )
         return int(rows[0][0])
+
+    def match(self, qs: QuerySet[Any], expression: str, cap: int, few: int) -> Matches:
+        """One statement: the GIN index finds the matches, at most `cap` are read, and they are
+        ranked only when there are fewer (ts_rank costs per row; a broad query is not ranked). The
+        count of the whole index is asked only when fewer than `few` match: PostgreSQL evaluates
+        that uncorrelated subquery on first use, so otherwise it costs nothing."""
+        qs = qs.all()
+        base = qs.query.get_initial_alias()
+        vector = _AliasExpression(base, "{alias}." + PG_VECTOR_COLUMN, output_field=TextField())
+        table = self.connection.ops.quote_name(self.spec.table)
+        rows = self._match_rows(
+            qs.filter(TsMatch(base, expression)),
+            cap,
+            {_VECTOR: vector},
+            (
+                "WITH m AS MATERIALIZED ({inner}), n AS (SELECT count(*) AS n FROM m) "
+                f'SELECT n.n, m."pk", ts_rank(m."{_VECTOR}", to_tsquery(\'simple\'::regconfig, %s)) AS r, '
+                f"CASE WHEN n.n < %s THEN (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE "
+                f"{PG_VECTOR_COLUMN} @@ to_tsquery('simple'::regconfig, %s) LIMIT %s) AS i) END "
+                f'FROM n LEFT JOIN m ON n.n < %s ORDER BY r DESC, m."{_TITLE}", m."pk"'
+            ),
+            [expression, few, expression, few, cap],
+        )
+        if not rows:  # the queryset's filters match nothing
+            return Matches(0, Ranking((), ()), self.hits(expression, few))
+        hits = int(rows[0][0])
+        if hits >= cap:
+            return Matches(hits)
+        found = [r for r in rows if r[1] is not None]
+        ranking = Ranking(tuple(int(r[1]) for r in found), tuple(float(r[2]) for r in found))
+        return Matches(hits, ranking, int(rows[0][3]) if rows[0][3] is not None else None)
 
     def _frequency_rows(self, exprs: list[str], cap: int) -> list[int]:
         table = self.connection.ops.quote_name(self.spec.table)
@@ -358,6 +560,8 @@ class PostgresEngine(Engine):
         return found | {Alternative(r[0]) for r in near}
 
     def frequencies(self, alternatives: Iterable[Alternative], cap: int) -> dict[Alternative, int]:
+        if jit_disabled(self.connection):
+            return super().frequencies(alternatives, cap)
         # Many small counts in one statement add up to an estimated cost that makes PostgreSQL JIT-
         # compile it (half a second); they are index lookups, so JIT is switched off for it.
         with transaction.atomic(using=self.using):
@@ -365,46 +569,32 @@ class PostgresEngine(Engine):
                 cursor.execute("SET LOCAL jit = off")
             return super().frequencies(alternatives, cap)
 
-    def match(self, expression: str, cap: int) -> Matches:
-        """Count up to `cap` matches and, when there are fewer, rank them in the same statement.
+    def _rank_join(self, qs: QuerySet[Any], ranking: Ranking) -> tuple[QuerySet[Any], str]:
+        return self._join(qs, PostgresRankJoin, f"{self.spec.index}_ranked", ranking)
 
-        The GIN index is then read once per search: the record queries (page, count) select the
-        ranked ids through the primary key instead of searching the index again (a GIN scan of a
-        common word costs milliseconds each time).
-        """
-        table = self.connection.ops.quote_name(self.spec.table)
-        rows = self._rows(
-            f"WITH m AS (SELECT id, {PG_VECTOR_COLUMN} AS v FROM {table} WHERE {PG_VECTOR_COLUMN} @@ "
-            "to_tsquery('simple'::regconfig, %s) LIMIT %s), n AS (SELECT count(*) AS n FROM m) "
-            "SELECT n.n, m.id, ts_rank(m.v, to_tsquery('simple'::regconfig, %s)) FROM n LEFT JOIN m ON n.n < %s",
-            [expression, cap, expression, cap],
-        )
-        hits = int(rows[0][0])
-        if hits >= cap:
-            return Matches(hits)
-        found = [r for r in rows if r[1] is not None]
-        return Matches(hits, tuple(int(r[1]) for r in found), tuple(float(r[2]) for r in found))
+    def _position(self, alias: str) -> Expression:
+        return _AliasExpression(alias, "{alias}.ord")
 
-    def _match(self, qs: QuerySet[Any], expression: str, matches: Matches) -> tuple[QuerySet[Any], str]:
+    def _score(self, alias: str) -> Expression:
+        return _AliasExpression(alias, "{alias}.score")
+
+    def _unranked(self, qs: QuerySet[Any], expression: str) -> tuple[QuerySet[Any], Any]:
+        # Only used once the match found more than the rank limit under the queryset's filters: at
+        # least one row in a hundred (at 100,000 records) matches, so the first page is near.
         qs = qs.all()
         base = qs.query.get_initial_alias()
-        if matches.ids is not None:
-            return qs.filter(IdIn(base, (self.spec.pk_column, list(matches.ids)))), base
-        return qs.filter(TsMatch(base, expression)), base
+        return qs.filter(TsMatchScan(base, expression)), F("pk")
 
-    def apply(self, qs: QuerySet[Any], expression: str, matches: Matches, *, ranked: bool) -> QuerySet[Any]:
-        qs, base = self._match(qs, expression, matches)
-        if ranked and matches.ids is not None:
-            score = ScoreOf(base, (self.spec.pk_column, list(matches.ids), list(matches.scores or ())))
-            return qs.annotate(search_rank=score).order_by("-search_rank", self.spec.title_field, "pk")
-        if ranked:
-            return qs.annotate(search_rank=TsRankScore(base, expression)).order_by(
-                "-search_rank", self.spec.title_field, "pk"
-            )
-        return qs.annotate(search_rank=Value(0.0, output_field=FloatField())).order_by("-pk")
+    def narrow(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
+        # Counted or grouped as a whole: the GIN index is the way (not the backward walk).
+        qs = qs.all()
+        return qs.filter(TsMatch(qs.query.get_initial_alias(), expression))
 
-    def narrow(self, qs: QuerySet[Any], expression: str, matches: Matches) -> QuerySet[Any]:
-        return self._match(qs, expression, matches)[0]
+
+def jit_disabled(connection: Any) -> bool:
+    """Whether the connection was opened with `-c jit=off` (settings: DATABASES OPTIONS)."""
+    options = str(connection.settings_dict.get("OPTIONS", {}).get("options", ""))
+    return "jit=off" in options.replace(" ", "")
 
 
 ENGINES: dict[str, type[Engine]] = {"sqlite": SQLiteEngine, "postgresql": PostgresEngine}
