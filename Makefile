@@ -30,7 +30,7 @@ run: install
 
 ## make worker: background task worker (imports, exports, …)
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -5,8 +5,10 @@ GET_MATRIX: URL name -> (kwargs, {role: expected GET status}); kwargs values may
 from the selection_world objs. POST_ONLY: URL name -> kwargs for views that only change state; they
 are checked to refuse anon/outsider/member_elsewhere (302/400/403/404/405).
 
-Staff pages answer 404 to anyone without programs.view at the call's center (the same as a missing
-record). Reviewer pages answer 404 to anyone off the round's panel; the conflicted reviewer gets a 403
+Staff pages of the world's call (public, on the portal) answer a 403 page to a signed-in user without
+programs.view at its center: they see the call but may not work on it. Its review rounds are not public:
+their pages answer 404 (the same as a missing record). The decision page of an application is a 403 to its
+applicant, who sees the application, and a 404 to anyone else without staff rights. Reviewer pages answer 404 to anyone off the round's panel; the conflicted reviewer gets a 403
 that names the conflict. In the world, the call's results are not published: the public results page
 is a 404 for everyone.
 """
@@ -34,13 +36,15 @@ def _only(allowed: dict[str, int], default: int = 404) -> dict[str, int]:
 
 
 STAFF = _only({"staff": 200, "admin": 200, "platform": 200})
+#: staff pages of the public call: seen by everyone signed in, worked on by its staff
+STAFF_OF_CALL = _only({"staff": 200, "admin": 200, "platform": 200}, default=403)
 ROUND = {"round_uuid": "{round_uuid}"}
 CALL = {"call_slug": "{call_slug}"}
 SCORECARD = {"round_uuid": "{round_uuid}", "application_uuid": "{application_uuid}"}
 
 GET_MATRIX: dict[str, tuple[dict, dict[str, int]]] = {
     # staff: rounds
-    "workspace:review-rounds": (CALL, STAFF),
+    "workspace:review-rounds": (CALL, STAFF_OF_CALL),
     "workspace:review-round": (ROUND, STAFF),
     "workspace:review-criterion": ({**ROUND, "criterion_id": "{criterion_pk}"}, STAFF),
     "workspace:review-panel": (ROUND, STAFF),
@@ -50,11 +54,11 @@ GET_MATRIX: dict[str, tuple[dict, dict[str, int]]] = {
     "workspace:review-ranking": (ROUND, STAFF),
     "workspace:review-ranking-export": (ROUND, STAFF),
     # staff: selection
-    "workspace:selection-decisions": (CALL, STAFF),
-    "workspace:selection-letters": (CALL, STAFF),
-    "workspace:selection-appeals": (CALL, STAFF),
-    "workspace:selection-audit": (CALL, STAFF),
-    "workspace:selection-decide": ({"application_uuid": "{application_uuid}"}, STAFF),
+    "workspace:selection-decisions": (CALL, STAFF_OF_CALL),
+    "workspace:selection-letters": (CALL, STAFF_OF_CALL),
+    "workspace:selection-appeals": (CALL, STAFF_OF_CALL),
+    "workspace:selection-audit": (CALL, STAFF_OF_CALL),
+    "workspace:selection-decide": ({"application_uuid": "{application_uuid}"}, {**STAFF, "applicant": 403}),
     # reviewers
     "workspace:reviewer-home": ({}, _only({}, default=200)),
     "workspace:reviewer-bids": (ROUND, _only({"reviewer": 200, "conflicted_reviewer": 200})),

@@ -369,8 +369,14 @@ def test_staff_list_of_applications_is_filtered_and_hides_drafts(network, call_w
     ]
     ordered = [a["reference"] for a in client.get(url, {"order": "reference"}).json()["items"]]
     assert ordered == sorted(ordered)
-    assert_error(token(UserFactory()).get(url), 404, "not_found")
+    # the call is public: a signed-in stranger sees it but not its applications (403); once the call is
+    # off the portal it is hidden from them like a missing one (404)
+    stranger = token(UserFactory())
+    assert_error(stranger.get(url), 403, "forbidden")
     assert_error(Client().get(url), 401, "not_authenticated")
+    Call.objects.filter(pk=call_with_form.pk).update(status=Call.Status.DRAFT)
+    assert_error(stranger.get(url), 404, "not_found")
+    assert client.get(url).json()["count"] == 3
 
 
 def test_form_changes_need_staff(network, call_with_form, make_member):

@@ -341,35 +341,7 @@ MATRIX: dict[tuple[str, str], Row] = {
 }
 
 #: (method, path) → {role: reason}: answers known to be wrong; the row keeps the right expectation.
-_HIDDEN_CALL = (
-    "the call is public (GET /calls/{slug} is 200 for everyone), so its staff operations should refuse "
-    "with 403 like PATCH /calls/{slug} does; selectors_review.get_call_for_staff answers 404"
-)
-_NOT_STAFF = ("outsider", "member_elsewhere", "applicant", "reviewer", "conflicted_reviewer")
-KNOWN_WRONG: dict[tuple[str, str], dict[str, str]] = {
-    **{
-        op: dict.fromkeys(_NOT_STAFF, _HIDDEN_CALL)
-        for op in (
-            ("get", "/programs/calls/{slug}/applications"),
-            ("get", "/programs/calls/{slug}/rounds"),
-            ("post", "/programs/calls/{slug}/rounds"),
-            ("get", "/programs/calls/{slug}/decisions"),
-            ("post", "/programs/calls/{slug}/decisions"),
-            ("post", "/programs/calls/{slug}/publish"),
-            ("get", "/programs/calls/{slug}/appeals"),
-            ("get", "/programs/calls/{slug}/events"),
-        )
-    },
-    ("post", "/programs/applications/{application_uuid}/appeals"): dict.fromkeys(
-        ("staff", "admin", "platform"),
-        "staff see the application but may not appeal for it: 403; services.selection.file_appeal "
-        "raises NotFound for anyone but the applicant",
-    ),
-    ("post", "/programs/applications/{application_uuid}/decision"): {
-        "applicant": "the applicant sees the application but may not decide it: 403; the decision "
-        "endpoint answers 404",
-    },
-}
+KNOWN_WRONG: dict[tuple[str, str], dict[str, str]] = {}
 
 
 # --- the world ------------------------------------------------------------------------------------

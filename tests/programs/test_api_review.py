@@ -203,15 +203,36 @@ def test_a_selection_through_the_api(django_capture_on_commit_callbacks):
 
 def test_staff_endpoints_are_404_for_others_and_403_without_the_action():
     from innohub.accounts.models import Membership, Role
+    from innohub.programs.models import Call
     from tests.factories import UserFactory
 
     world = make_world()
     round_url = f"{API}/rounds/{world.round.uuid}"
+    decisions_url = f"{API}/calls/{world.call.slug}/decisions"
     for outsider in (world.reviewers[0], world.applicants[0]):
         c = client_for(outsider)
+        # the round is the staff's: hidden; the call is public: its staff side refuses (403)
         assert_error(c.get(round_url), 404, "not_found")
-        assert_error(c.get(f"{API}/calls/{world.call.slug}/decisions"), 404, "not_found")
+        assert_error(c.get(decisions_url), 403, "forbidden")
         assert_error(send(c, "post", f"{round_url}/assignment-runs"), 404, "not_found")
+    # an applicant who sees the application may not decide it; another applicant does not see it
+    app = world.applications[0]
+    decide = {"outcome": "rejected", "version": app.version}
+    assert_error(
+        send(client_for(world.applicants[0]), "post", f"{API}/applications/{app.uuid}/decision", decide),
+        403,
+        "forbidden",
+    )
+    assert_error(
+        send(client_for(world.applicants[1]), "post", f"{API}/applications/{app.uuid}/decision", decide),
+        404,
+        "not_found",
+    )
+    # a call taken off the portal is hidden again: the same 404 as a missing one
+    Call.objects.filter(pk=world.call.pk).update(status=Call.Status.DRAFT)
+    for outsider in (world.reviewers[0], world.applicants[0]):
+        assert_error(client_for(outsider).get(decisions_url), 404, "not_found")
+    assert client_for(world.staff).get(decisions_url).status_code == 200
     assert_error(Client().get(round_url), 401, "not_authenticated")
     # An observer who may view the selection but not run or decide it.
     observer_role = Role.objects.create(code="observer", name="Quan sát", permissions=["programs.view"])

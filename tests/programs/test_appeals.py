@@ -43,8 +43,11 @@ def test_no_appeal_before_publication():
 def test_only_applicants_appeal_only_rejections_and_waitlists_only_once():
     world = published_world()
     a0, a1 = world.applications
-    with pytest.raises(NotFound):
+    # the center's staff see the application but do not appeal for it; another applicant does not see it
+    with pytest.raises(Forbidden):
         services.file_appeal(a1, actor=world.staff, reason=REASON)
+    with pytest.raises(NotFound):
+        services.file_appeal(a1, actor=world.applicants[0], reason=REASON)
     with pytest.raises(InvalidTransition):
         services.file_appeal(a0, actor=world.applicants[0], reason=REASON)  # accepted
     with pytest.raises(ValidationFailed):

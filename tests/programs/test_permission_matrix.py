@@ -61,3 +61,31 @@ def test_state_changing_views_refuse_outsiders(client, selection_world, role):
             if status not in (302, 400, 403, 404, 405):
                 leaks.append(f"{method.__name__.upper()} {name}: {role} got {status}")
     assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.parametrize("change", ["draft call", "private programme"])
+def test_staff_pages_of_a_hidden_call_are_404_to_outsiders(client, selection_world, change):
+    """The staff pages of the public call answer a 403 page to the signed-in (matrix_review.py); once
+    the call is off the portal they must not tell it exists: the 404 of a missing call, except to its
+    staff."""
+    from innohub.core.models import Visibility
+    from innohub.programs.models import Call, Programme
+
+    users, objs = selection_world
+    if change == "draft call":
+        Call.objects.filter(pk=objs["call"].pk).update(status=Call.Status.DRAFT)
+    else:
+        Programme.objects.filter(pk=objs["programme"].pk).update(visibility=Visibility.PRIVATE)
+    names = [
+        name for name, (kwargs, row) in matrix_review.GET_MATRIX.items() if row is matrix_review.STAFF_OF_CALL
+    ]
+    assert len(names) >= 5
+    for role, expected in (("outsider", 404), ("applicant", 404), ("reviewer", 404), ("staff", 200)):
+        client.force_login(users[role])
+        wrong = [
+            f"{name}: {role} got {status}, expected {expected}"
+            for name in names
+            if (status := client.get(_url(name, matrix_review.GET_MATRIX[name][0], objs)).status_code)
+            != expected
+        ]
+        assert not wrong, "\n".join(wrong)

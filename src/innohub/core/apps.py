@@ -12,3 +12,11 @@ class CoreConfig(AppConfig):
         from innohub.core.search import signals
 
         signals.connect()
+
+        # A task worker holds a lease on its id while it runs tasks, so that one that dies mid-task
+        # can be told from one that is busy (core/task_recovery.py).
+        from django_tasks.signals import task_started
+
+        from innohub.core.task_recovery import on_task_started
+
+        task_started.connect(on_task_started, dispatch_uid="innohub.core.task_lease")

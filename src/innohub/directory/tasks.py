@@ -1,4 +1,4 @@
-"""Background work of the directory (django-tasks; `manage.py db_worker` runs it).
+"""Background work of the directory (django-tasks; `manage.py run_worker` runs it).
 
 An import is two tasks on one uploaded file: a dry run (the preview) and, after the user confirms,
 the real import. Each run has its own TaskProgress, which holds the parameters (`report["params"]`),

@@ -22,8 +22,12 @@ class PrivacyConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from innohub.core.reference_data import ensure_rows
+        from innohub.core.task_recovery import on_worker_lost
 
         from .defaults import sync_default_purposes
+        from .tasks import run_data_export, settle_lost_export
+
+        on_worker_lost(run_data_export, settle_lost_export)
 
         post_migrate.connect(
             ensure_rows("privacy", "ConsentPurpose", sync_default_purposes),

@@ -1,4 +1,4 @@
-"""Background work of the privacy app (django-tasks; `manage.py db_worker` runs it): building the
+"""Background work of the privacy app (django-tasks; `manage.py run_worker` runs it): building the
 copy of a user's data. The task receives the request's id, never objects."""
 
 from __future__ import annotations
@@ -55,3 +55,21 @@ def run_data_export(request_uuid: str, language: str = "vi") -> dict[str, Any]:
             raise
     outcome["ok"] = True
     return outcome
+
+
+def settle_lost_export(request_uuid: str, language: str = "vi") -> None:
+    """The worker building this copy died (core.task_recovery): the request fails with the reason,
+    so that the user is not left watching a progress bar that never moves."""
+    from innohub.privacy import services
+    from innohub.privacy.models import DataRequest
+
+    data_request = DataRequest.objects.filter(
+        uuid=request_uuid, status__in=[DataRequest.Status.PENDING, DataRequest.Status.RUNNING]
+    ).first()
+    if data_request is None:
+        return
+    with translation.override(language or None):
+        services.fail_export(
+            data_request,
+            _("The copy of your data could not be finished because the server restarted. Please ask again."),
+        )

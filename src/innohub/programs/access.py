@@ -1,6 +1,7 @@
 """Who may do what with programmes, calls, applications and reviews (on top of accounts.access.can).
 
-Fetching something the user may not see raises NotFound — the same answer as a missing record.
+Fetching something the user may not see raises NotFound — the same answer as a missing record;
+something they may see but not act on raises Forbidden (CONVENTIONS §10).
 """
 
 from __future__ import annotations
@@ -44,3 +45,11 @@ def is_organisation_member(user: Any, organisation_id: int) -> bool:
 def is_applicant(user: Any, application: Application) -> bool:
     """Members of the applying organisation act for the application."""
     return is_organisation_member(user, application.organisation_id)
+
+
+def can_see_application(user: Any, application: Application) -> bool:
+    """The applicant's members see their application; the center's staff once it is submitted (the
+    rule of `selectors.get_application_for`). Refusals to anyone else must not reveal it exists."""
+    if is_applicant(user, application):
+        return True
+    return application.status != Application.Status.DRAFT and can_view_staff(user, application)

@@ -16,3 +16,9 @@ class ProgramsConfig(AppConfig):
             auditlog.register(model, exclude_fields=["version", "updated_at"])
         auditlog.register(Application, exclude_fields=["version", "updated_at", "search_text", "answers"])
         auditlog.register(ReviewAssignment)
+
+        from innohub.core.task_recovery import on_worker_lost
+
+        from .tasks import run_assignment, settle_lost_run
+
+        on_worker_lost(run_assignment, settle_lost_run)

@@ -5,7 +5,8 @@ for the pages and the API) and the eager loading, decided once here.
   active programmes; staff also see every call of their centers' programmes.
 - Staff see the submitted applications of their centers' calls; drafts stay with the applicant.
 - Applicants see the applications of the organisations they are members of.
-A record the user may not see is the same NotFound as a missing one.
+A record the user may not see is the same NotFound as a missing one; a record they see but may not
+work on (the staff side of a public call) is Forbidden.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from innohub.accounts.access import centers_where, scope_for
-from innohub.core.errors import NotFound
+from innohub.core.errors import Forbidden, NotFound
 from innohub.core.models import Visibility
 from innohub.core.text import fold
 from innohub.directory.filters import _as_list
@@ -202,6 +204,16 @@ def calls_for(user: Any, filters: CallFilters | None = None, *, portal: bool = F
     return qs.select_related("programme__center").order_by("-closes_at", "-id")
 
 
+def can_see_call(user: Any, call: Call) -> bool:
+    """The rule of `calls_for` for a call already loaded (one query): whether a refusal may say that
+    the call exists (403) or must answer as for a missing one (404)."""
+    return calls_for(user).filter(pk=call.pk).exists()
+
+
+#: the refusal of a visible call's staff side to someone without programs.view at its center
+NOT_STAFF_OF_CALL = gettext_lazy("Only the staff of the programme's center work on its programmes and calls.")
+
+
 def get_call_for(user: Any, slug: str, *, portal: bool = False) -> Call:
     call = calls_for(user, portal=portal).filter(slug=slug).first()
     if call is None:
@@ -304,9 +316,10 @@ class ApplicationFilters:
 def applications_for_staff(
     user: Any, call: Call, filters: ApplicationFilters | None = None
 ) -> QuerySet[Application]:
-    """Submitted (and later) applications of a call whose center the user works for."""
+    """Submitted (and later) applications of a call whose center the user works for; Forbidden to
+    anyone else who sees the call, NotFound to those who do not."""
     if not access.can_view_staff(user, call):
-        raise NotFound()
+        raise Forbidden(NOT_STAFF_OF_CALL) if can_see_call(user, call) else NotFound()
     qs = Application.objects.filter(call=call, status__in=STAFF_APPLICATION_STATUSES)
     qs = (filters or ApplicationFilters()).apply(qs)
     return qs.select_related("organisation__province", "call").defer(

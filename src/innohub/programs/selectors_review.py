@@ -1,5 +1,6 @@
-"""Reads of review and selection: access by id (same 404 for missing and invisible), the reviewer's
-assignments, the round's items, conflicts, assignment matrix, ranking and the audit trail.
+"""Reads of review and selection: access by id (same 404 for missing and invisible, a 403 for what the
+user sees but may not work on: the staff side of a public call, the decision of one's own application),
+the reviewer's assignments, the round's items, conflicts, assignment matrix, ranking and the audit trail.
 
 Eager loading is decided here once; list pages and list endpoints pin their query counts.
 """
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from innohub.accounts.access import can, centers_where, scope_for
 from innohub.core.errors import Forbidden, NotFound
+from innohub.programs import access, scoring
 from innohub.programs import permissions as P
-from innohub.programs import scoring
 from innohub.programs.models import (
     Appeal,
     Application,
@@ -32,6 +33,7 @@ from innohub.programs.models import (
     ReviewRound,
     Score,
 )
+from innohub.programs.selectors import NOT_STAFF_OF_CALL, can_see_call
 
 #: statuses of applications that are being reviewed (items of a round)
 IN_REVIEW = (Application.Status.UNDER_REVIEW, Application.Status.SHORTLISTED)
@@ -65,9 +67,14 @@ def staff_may(user: Any, action: str, call: Call) -> bool:
 
 
 def get_call_for_staff(user: Any, slug: str, action: str = P.VIEW) -> Call:
+    """The call for its staff pages and operations. Someone without programs.view at its center gets a
+    403 when the call is visible to them (a public call: `selectors.calls_for`), the 404 of a missing
+    call otherwise (a draft or private call stays hidden)."""
     call = Call.objects.select_related("programme", "programme__center").filter(slug=slug).first()
-    if call is None or not staff_may(user, P.VIEW, call):
+    if call is None:
         raise NotFound()
+    if not staff_may(user, P.VIEW, call):
+        raise Forbidden(NOT_STAFF_OF_CALL) if can_see_call(user, call) else NotFound()
     if action != P.VIEW and not staff_may(user, action, call):
         raise Forbidden()
     return call
@@ -87,12 +94,18 @@ def get_round_for_staff(user: Any, round_uuid: Any, action: str = P.VIEW) -> Rev
 
 
 def get_application_for_staff(user: Any, application_uuid: Any, action: str = P.VIEW) -> Application:
+    """The application for its staff pages and operations (deciding it). Its applicant sees it, so they
+    get a 403; anyone else without programs.view at the center the 404 of a missing application."""
     application = (
         Application.objects.select_related("call", "call__programme", "organisation")
         .filter(uuid=_uuid(application_uuid))
         .first()
     )
-    if application is None or not staff_may(user, P.VIEW, application.call):
+    if application is None:
+        raise NotFound()
+    if not staff_may(user, P.VIEW, application.call):
+        if access.can_see_application(user, application):
+            raise Forbidden(_("Only the staff of the programme's center decide its applications."))
         raise NotFound()
     if action != P.VIEW and not staff_may(user, action, application.call):
         raise Forbidden()

@@ -1,4 +1,4 @@
-"""Background work of the selection (django-tasks; `manage.py db_worker` runs it).
+"""Background work of the selection (django-tasks; `manage.py run_worker` runs it).
 
 An assignment run is queued by `services.assignment.start_assignment_run` once its transaction
 commits; the task receives the run's id, reports progress on the run's TaskProgress (polled by the
@@ -50,3 +50,20 @@ def run_assignment(run_id: int, language: str = "vi") -> dict[str, Any]:
             raise
         run.refresh_from_db()
         return {"run": run_id, "status": run.status, "objective": run.objective}
+
+
+def settle_lost_run(run_id: int, language: str = "vi") -> None:
+    """The worker computing this run died (core.task_recovery): the run fails with the reason instead
+    of staying "running" and blocking the next one."""
+    from innohub.programs.models import AssignmentRun
+    from innohub.programs.services.assignment import _fail
+
+    run = AssignmentRun.objects.filter(
+        pk=run_id, status__in=[AssignmentRun.Status.QUEUED, AssignmentRun.Status.RUNNING]
+    ).first()
+    if run is None:
+        return
+    with translation.override(language or None):
+        _fail(
+            run, _("The assignment stopped because the server restarted. Nothing was changed; run it again.")
+        )

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A database that went away during the view: a translated 503, not the generic 500 (core/db_outage.py).
+    "innohub.core.db_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "innohub.config.urls"

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -27,6 +27,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
+from innohub.core import db_outage
 from innohub.core.errors import DomainError
 
 logger = logging.getLogger("innohub.api")
@@ -276,6 +277,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         code, message = _HTTP_CODES.get(exc.status_code, ("error", _("The request could not be processed.")))
         return error_response(api, request, exc.status_code, code, message)
 
+    def unavailable(request: HttpRequest, exc: Any) -> HttpResponse:
+        # The database went away (restart, failover): a 503 the client may retry (core/db_outage.py).
+        logger.error("Database unavailable on API %s %s", request.method, request.path, exc_info=exc)
+        response = error_response(api, request, 503, "service_unavailable", db_outage.MESSAGE)
+        response["Retry-After"] = str(db_outage.RETRY_AFTER_SECONDS)
+        return response
+
     def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("Unhandled API error on %s %s", request.method, request.path, exc_info=exc)
         return error_response(
@@ -295,6 +303,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(RestrictedError, protected)
     api.add_exception_handler(IntegrityError, integrity)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(OperationalError, unavailable)
+    api.add_exception_handler(InterfaceError, unavailable)
     api.add_exception_handler(Exception, unexpected)
 
 

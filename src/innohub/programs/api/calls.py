@@ -454,7 +454,7 @@ def delete_field(request: HttpRequest, field_id: int) -> Status[None]:
 
 @router.get(
     "/calls/{slug}/applications",
-    response={200: ApplicationPage, **errors(401, 404, 422)},
+    response={200: ApplicationPage, **errors(401, 403, 404, 422)},
     auth=WRITE_AUTH,
     summary="Submitted applications of a call (center staff)",
 )

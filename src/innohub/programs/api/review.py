@@ -2,8 +2,9 @@
 the reviewer's scorecards, rankings, decisions, appeals and publication of results.
 
 Thin handlers: parse (schemas_review) → selector (selectors_review) or service → schema. Staff
-endpoints answer 404 to anyone without `programs.view` at the call's center (the same answer as for a
-missing record) and 403 to staff lacking the action's permission; reviewer endpoints answer 404 to
+endpoints answer 403 to staff lacking the action's permission and to anyone without `programs.view` at
+the call's center who sees the record (a public call, one's own application), 404 (the same answer as
+for a missing record) to everyone else: a call's rounds, a draft call; reviewer endpoints answer 404 to
 anyone not on the round's panel and 403 (with the reason) to a panel member who has a conflict with
 the application or is not assigned to it. Lists are paginated.
 """
@@ -22,7 +23,7 @@ from innohub.core.api.auth import WRITE_AUTH, require_authenticated
 from innohub.core.api.errors import errors
 from innohub.core.api.pagination import PageParams, page_of, paginate
 from innohub.core.errors import NotFound, ValidationFailed
-from innohub.programs import exports
+from innohub.programs import exports, selectors
 from innohub.programs import permissions as P
 from innohub.programs import selectors_review as sel
 from innohub.programs.models import (
@@ -126,7 +127,7 @@ def _round_detail(round_: Any) -> dict[str, Any]:
 
 @router.get(
     "/calls/{slug}/rounds",
-    response={200: RoundPage, **errors(401, 404)},
+    response={200: RoundPage, **errors(401, 403, 404)},
     auth=WRITE_AUTH,
     summary="Review rounds of a call (staff)",
 )
@@ -742,7 +743,7 @@ class DecisionFilter(Schema):
 
 @router.get(
     "/calls/{slug}/decisions",
-    response={200: DecisionPage, **errors(401, 404)},
+    response={200: DecisionPage, **errors(401, 403, 404)},
     auth=WRITE_AUTH,
     summary="Applications of a call with their decisions (staff)",
 )
@@ -824,7 +825,7 @@ def publish_results(request: HttpRequest, slug: str, payload: PublishIn) -> dict
 
 @router.get(
     "/calls/{slug}/appeals",
-    response={200: AppealPage, **errors(401, 404)},
+    response={200: AppealPage, **errors(401, 403, 404)},
     auth=WRITE_AUTH,
     summary="Appeals against the call's decisions (staff)",
 )
@@ -835,13 +836,13 @@ def list_appeals(request: HttpRequest, slug: str, paging: Query[PageParams]) -> 
 
 @router.post(
     "/applications/{application_uuid}/appeals",
-    response={201: AppealOut, **errors(401, 404, 409, 422)},
+    response={201: AppealOut, **errors(401, 403, 404, 409, 422)},
     auth=WRITE_AUTH,
     summary="Appeal the decision on your application (within the appeal window)",
 )
 def file_appeal(request: HttpRequest, application_uuid: UUID, payload: AppealIn) -> Status[dict[str, Any]]:
     user = require_authenticated(request)
-    application = sel.get_application_for_applicant(user, application_uuid)
+    application = selectors.get_application_for(user, application_uuid)
     appeal = selection_services.file_appeal(application, actor=user, reason=payload.reason)
     appeal.application = application
     return Status(201, appeal_out(appeal))
@@ -869,7 +870,7 @@ def decide_appeal(request: HttpRequest, appeal_uuid: UUID, payload: AppealDecisi
 
 @router.get(
     "/calls/{slug}/events",
-    response={200: EventPage, **errors(401, 404)},
+    response={200: EventPage, **errors(401, 403, 404)},
     auth=WRITE_AUTH,
     summary="The audit trail of the call's selection: who scored, assigned, decided what",
 )

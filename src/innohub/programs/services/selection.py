@@ -34,13 +34,14 @@ from django.utils.translation import gettext_noop as N_
 from innohub.core.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     InvalidTransition,
     NotFound,
     ValidationFailed,
 )
 from innohub.directory.models import OrganisationMember
 from innohub.programs import permissions as P
-from innohub.programs.access import is_applicant
+from innohub.programs.access import can_see_application, is_applicant
 from innohub.programs.models import (
     Appeal,
     Application,
@@ -490,6 +491,9 @@ def publish_results(
 def file_appeal(application: Application, *, actor: Any, reason: str) -> Appeal:
     locked = _lock_application(application)
     if not is_applicant(actor, locked):
+        # the center's staff see the application: refuse them plainly; hide it from anyone else
+        if can_see_application(actor, locked):
+            raise Forbidden(_("Only members of the applying organisation can appeal its decision."))
         raise NotFound()
     call = locked.call
     until = appeal_until(call)
