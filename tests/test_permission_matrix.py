@@ -99,6 +99,8 @@ POST_ONLY: dict[str, dict] = {
     "workspace:directory-person-create": {},
     "workspace:directory-relation-add": {"key": "{center_org}"},
     "workspace:directory-relation-remove": {"key": "{center_org}", "pk": 1},
+    "workspace:directory-person-relation-add": {"key": "{center_org}"},
+    "workspace:directory-person-relation-remove": {"key": "{center_org}", "pk": 1},
     "workspace:directory-claim": {"slug": "{center_org}"},
     "workspace:directory-claim-decide": {"uuid": "{random}"},
     "workspace:directory-person-edit": {"key": "{center_person}"},

@@ -37,7 +37,7 @@ from innohub.accounts.tokens import create_api_token
 from innohub.centers.models import Center
 from innohub.centers.services import create_center, deactivate_center
 from innohub.directory.models import OrganisationRelation
-from innohub.directory.services import add_relation
+from innohub.directory.services import add_person_relation, add_relation
 from innohub.taxonomy import selectors as taxonomy_selectors
 from innohub.taxonomy.models import (
     Commune,
@@ -143,6 +143,19 @@ MATRIX: dict[tuple[str, str], Row] = {
         center_record_write(200), params={"key": "person_ctr"}, body={"version": 1, "title": "CEO"}
     ),
     ("delete", "/directory/people/{key}"): Row(center_record_write(204), params={"key": "person_ctr"}),
+    # people's ties to organisations (mentor of, adviser of, …): the person's or the organisation's editors
+    ("get", "/directory/organisations/{key}/people-relations"): Row(
+        CENTER_RECORD_READ, params={"key": "org_ctr"}
+    ),
+    ("get", "/directory/people/{key}/relations"): Row(CENTER_RECORD_READ, params={"key": "person_ctr"}),
+    ("post", "/directory/people/{key}/relations"): Row(
+        center_record_write(201),
+        params={"key": "person_ctr"},
+        body=lambda w: {"organisation": w["org_pub"], "kind": "advisor_of", "since_year": 2024},
+    ),
+    ("delete", "/directory/person-relations/{relation_id}"): Row(
+        center_record_write(204), params={"relation_id": "person_relation_id"}
+    ),
     # centers: the tree is public; an inactive center only for the staff above it; writes need
     # centers.change (center administrators) at the parent (create, deactivate) or the center (edit)
     ("get", "/centers"): Row(EVERYONE_READS),
@@ -285,6 +298,7 @@ def world(network, make_member):
     for other in ("net", "ctr", "prv", "hp"):
         add_relation(orgs["pub"], orgs[other], actor=None, kind="member_of")
     relation = OrganisationRelation.objects.get(source=orgs["pub"], target=orgs["ctr"])
+    person_relation = add_person_relation(people["ctr"], orgs["pub"], actor=None, kind="mentor_of")
 
     create_center(actor=None, parent=hanoi, slug="ha-noi-dh", name="Trung tâm Đại học", kind="university")
     old = create_center(actor=None, parent=hanoi, slug="ha-noi-cu", name="Trung tâm cũ", kind="university")
@@ -295,6 +309,7 @@ def world(network, make_member):
         "org_ctr": orgs["ctr"].slug,
         "person_ctr": people["ctr"].slug,
         "relation_id": str(relation.pk),
+        "person_relation_id": str(person_relation.pk),
         "staff_token_id": str(staff_token.pk),
         "hanoi_slug": "ha-noi",
         "child_center": "ha-noi-dh",

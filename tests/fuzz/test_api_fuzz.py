@@ -30,11 +30,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from tests.fuzz.conftest import Caller, Seed
 
-#: The programmes API (src/innohub/programs/api) is still being built by other work in progress: its
-#: operations are left out of the `make test` run until it settles. Set INNOHUB_FUZZ_PROGRAMS=1 to
-#: fuzz them anyway (for information). Flip this to False once the programmes API is finished.
-PROGRAMS_EXCLUDED = True
-
 EXAMPLES = int(os.environ.get("INNOHUB_FUZZ_EXAMPLES", "10"))
 #: schemathesis's coverage phase (boundary values, missing and malformed parameters for every operation)
 #: sends many more requests than EXAMPLES; `make fuzz` turns it on
@@ -46,6 +41,8 @@ ROLES = [
     "platform_admin_write_token",
     "member_read_token",
     "member_session",
+    "applicant_write_token",
+    "reviewer_write_token",
 ]
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 #: share of generated path parameters replaced by keys of records that exist (out of 4)
@@ -56,8 +53,6 @@ schema = schemathesis.openapi.from_wsgi(
     get_wsgi_application(),
     config=SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": COVERAGE}}}),
 )
-if PROGRAMS_EXCLUDED and os.environ.get("INNOHUB_FUZZ_PROGRAMS") != "1":
-    schema = schema.exclude(path_regex=r"^/api/v1/programs/")
 
 
 def _use_existing_records(case: Any, existing: dict[tuple[str, str], list[str]]) -> None:

@@ -20,6 +20,7 @@ from innohub.directory.models import (
     OrganisationMember,
     OrganisationRelation,
     Person,
+    PersonRelation,
     Tag,
 )
 
@@ -40,6 +41,26 @@ class RelationInline(TabularInline):
     fields = ["kind", "target", "since_year", "note"]
 
 
+class PersonRelationInline(TabularInline):
+    """Mentors, advisers, founders and investors of the organisation (person → organisation)."""
+
+    model = PersonRelation
+    fk_name = "organisation"
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["kind", "person", "since_year", "until_year", "note"]
+
+
+class OrganisationTiesInline(TabularInline):
+    """The organisations the person mentors, advises, founded or invested in."""
+
+    model = PersonRelation
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["kind", "organisation", "since_year", "until_year", "note"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ModelAdmin, TabbedTranslationAdmin):
     list_display = ["name", "kind", "center", "province", "tax_code", "visibility", "updated_at"]
@@ -49,7 +70,7 @@ class OrganisationAdmin(ModelAdmin, TabbedTranslationAdmin):
     readonly_fields = ["uuid", "version", "created_by", "created_at", "updated_at"]
     exclude = ["search_text", "name_key", "shared_with"]
     list_select_related = ["center", "province"]
-    inlines = [OrganisationMemberInline, RelationInline]
+    inlines = [OrganisationMemberInline, RelationInline, PersonRelationInline]
     date_hierarchy = "updated_at"
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
@@ -74,6 +95,7 @@ class PersonAdmin(ModelAdmin, TabbedTranslationAdmin):
     readonly_fields = ["uuid", "version", "created_by", "created_at", "updated_at"]
     exclude = ["search_text", "name_key", "shared_with"]
     list_select_related = ["organisation", "center"]
+    inlines = [OrganisationTiesInline]
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         if change:
@@ -95,6 +117,15 @@ class OrganisationRelationAdmin(ModelAdmin):
     search_fields = ["source__name", "target__name"]
     autocomplete_fields = ["source", "target"]
     list_select_related = ["source", "target"]
+
+
+@admin.register(PersonRelation)
+class PersonRelationAdmin(ModelAdmin):
+    list_display = ["person", "kind", "organisation", "since_year", "until_year"]
+    list_filter = ["kind"]
+    search_fields = ["person__full_name", "organisation__name"]
+    autocomplete_fields = ["person", "organisation"]
+    list_select_related = ["person", "organisation"]
 
 
 @admin.register(ClaimRequest)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -23,7 +24,7 @@ from innohub.core.api.pagination import PageParams, page_of, paginate
 from innohub.core.errors import NotFound, ValidationFailed
 from innohub.directory import services
 from innohub.directory.filters import DirectoryFilters
-from innohub.directory.models import Organisation, OrganisationRelation, Person
+from innohub.directory.models import Organisation, OrganisationRelation, Person, PersonRelation
 from innohub.directory.schemas import (
     ClaimIn,
     ClaimOut,
@@ -35,11 +36,14 @@ from innohub.directory.schemas import (
     PersonIn,
     PersonOut,
     PersonPatch,
+    PersonRelationIn,
+    PersonRelationOut,
     RelationIn,
     RelationOut,
     organisation_detail,
     organisation_rows,
     person_detail,
+    person_relation_out,
     person_rows,
     relation_label,
 )
@@ -48,7 +52,9 @@ from innohub.directory.selectors import (
     get_person_for,
     organisations_for,
     people_for,
+    people_related_to,
     relations_of,
+    relations_of_person,
 )
 from innohub.privacy.services import log_access
 from innohub.taxonomy.models import (
@@ -378,6 +384,19 @@ def delete_relation(request: HttpRequest, relation_id: int) -> Status[None]:
     return Status(204, None)
 
 
+@router.get(
+    "/organisations/{key}/people-relations",
+    response={200: list[PersonRelationOut], **errors(401, 404)},
+    auth=READ_AUTH,
+    summary="People tied to an organisation: its mentors, advisers, founders and investors",
+)
+def list_organisation_person_relations(request: HttpRequest, key: str) -> list[dict[str, Any]]:
+    user = api_user(request)
+    org = get_organisation_for(user, key)
+    year = timezone.now().year
+    return [person_relation_out(rel, year=year) for rel in people_related_to(user, org)]
+
+
 @router.post(
     "/organisations/{key}/claim",
     response={201: ClaimOut, **errors(401, 404, 409, 422)},
@@ -464,4 +483,71 @@ def update_person(request: HttpRequest, key: str, payload: PersonPatch) -> dict[
 def delete_person(request: HttpRequest, key: str) -> Status[None]:
     user = api_user(request)
     services.delete_person(get_person_for(user, key), actor=user)
+    return Status(204, None)
+
+
+# --- people's ties to organisations ----------------------------------------------------------------
+
+
+@router.get(
+    "/people/{key}/relations",
+    response={200: list[PersonRelationOut], **errors(401, 404)},
+    auth=READ_AUTH,
+    summary="Organisations a person mentors, advises, founded or invested in",
+)
+def list_person_relations(request: HttpRequest, key: str) -> list[dict[str, Any]]:
+    user = api_user(request)
+    person = get_person_for(user, key)
+    year = timezone.now().year
+    return [person_relation_out(rel, year=year) for rel in relations_of_person(user, person)]
+
+
+@router.post(
+    "/people/{key}/relations",
+    response={201: PersonRelationOut, **errors(401, 403, 404, 422)},
+    auth=WRITE_AUTH,
+    summary="Record that a person mentors, advises, founded or invested in an organisation",
+)
+def create_person_relation(
+    request: HttpRequest, key: str, payload: PersonRelationIn
+) -> Status[dict[str, Any]]:
+    user = api_user(request)
+    person = get_person_for(user, key)
+    organisation = Organisation.objects.visible_to(user).filter(**_key_lookup(payload.organisation)).first()
+    if organisation is None:
+        raise ValidationFailed(
+            fields={"organisation": [_("Unknown organisation: %(key)s.") % {"key": payload.organisation}]}
+        )
+    rel = services.add_person_relation(
+        person,
+        organisation,
+        actor=user,
+        kind=payload.kind.value,
+        since_year=payload.since_year,
+        until_year=payload.until_year,
+        note=payload.note,
+    )
+    return Status(201, person_relation_out(rel, year=timezone.now().year))
+
+
+@router.delete(
+    "/person-relations/{relation_id}",
+    response={204: None, **errors(401, 403, 404)},
+    auth=WRITE_AUTH,
+    summary="Remove a person's tie to an organisation",
+)
+def delete_person_relation(request: HttpRequest, relation_id: int) -> Status[None]:
+    user = api_user(request)
+    rel = (
+        PersonRelation.objects.select_related("person", "organisation")
+        .filter(
+            pk=relation_id,
+            person__in=Person.objects.visible_to(user).values("pk"),
+            organisation__in=Organisation.objects.visible_to(user).values("pk"),
+        )
+        .first()
+    )
+    if rel is None:
+        raise NotFound()
+    services.remove_person_relation(rel, actor=user)
     return Status(204, None)

@@ -10,7 +10,7 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Organisation, OrganisationRelation, Person
+        from .models import Organisation, OrganisationRelation, Person, PersonRelation
 
         auditlog.register(
             Organisation,
@@ -19,3 +19,4 @@ class DirectoryConfig(AppConfig):
         )
         auditlog.register(Person, exclude_fields=["search_text", "name_key", "version", "updated_at"])
         auditlog.register(OrganisationRelation)
+        auditlog.register(PersonRelation)

@@ -65,6 +65,7 @@ class DemoResult:
     organisations: int = 0
     people: int = 0
     relations: int = 0
+    person_relations: int = 0
     claims: int = 0
     news: int = 0
     seconds: float = 0.0
@@ -629,6 +630,7 @@ class DemoBuilder:
         self.tags: dict[str, Any] = {}
         self.tax_codes: set[str] = set()
         self.founders: list[Any] = []  # founder profiles, for the startup accounts to own
+        self.mentors: list[Any] = []  # mentor and investor profiles, for their ties to startups
 
     # -- orchestration ---------------------------------------------------------------------------
 
@@ -655,6 +657,7 @@ class DemoBuilder:
             self.build_organisations()
             self.build_people()
             self.build_relations()
+            self.build_person_relations()
             self.build_members_and_claims()
             self.build_news()
         self.result.seconds = round(time.perf_counter() - started, 2)
@@ -1386,6 +1389,7 @@ class DemoBuilder:
         m2m_tags: list[tuple[int, list[Any]]] = []
         pending: list[tuple[list[Any], list[Any]]] = []
         self.founders = []
+        self.mentors = []
 
         def flush() -> None:
             created = Person.objects.bulk_create(people)
@@ -1450,6 +1454,8 @@ class DemoBuilder:
             pending.append((sectors, tags))
             if ptype == "founder":
                 self.founders.append(person)
+            elif ptype in ("mentor", "investor"):
+                self.mentors.append((ptype, person))
             if len(people) >= BATCH:
                 flush()
         if people:
@@ -1546,6 +1552,45 @@ class DemoBuilder:
         OrganisationRelation.objects.bulk_create(rows, batch_size=5000)
         self.result.relations = len(rows)
         self._say(f"{len(rows)} relations")
+
+    def build_person_relations(self) -> None:
+        """A few mentors, advisers and angel investors tied to startups, so the organisation and person
+        pages show them and the selection can detect mentor conflicts. Its own random stream: the
+        other stages do not change."""
+        from innohub.directory.models import PersonRelation, PersonRelationKind
+
+        rng = stage_rng(self.seed, "person-relations")
+        startups = self.by_kind["startup"]
+        if not startups or not self.mentors:
+            return
+        count = min(len(self.mentors), max(3, self.size // 100))
+        rows: list[Any] = []
+        seen: set[tuple[int, int, str]] = set()
+        for ptype, person in self.mentors[:count]:
+            if ptype == "investor":
+                kinds = [PersonRelationKind.INVESTOR_OF]
+            else:
+                kinds = [PersonRelationKind.MENTOR_OF] * 4 + [PersonRelationKind.ADVISOR_OF]
+            for _ in range(rng.randint(1, 3)):
+                startup = rng.choice(startups).obj
+                kind = rng.choice(kinds)
+                if (person.pk, startup.pk, kind) in seen:
+                    continue
+                seen.add((person.pk, startup.pk, kind))
+                since = rng.randint(min(startup.founded_year or 2018, LAST_YEAR), LAST_YEAR)
+                ended = rng.random() < 0.2 and since < LAST_YEAR
+                rows.append(
+                    PersonRelation(
+                        person=person,
+                        organisation=startup,
+                        kind=kind,
+                        since_year=since,
+                        until_year=rng.randint(since, LAST_YEAR) if ended else None,
+                    )
+                )
+        PersonRelation.objects.bulk_create(rows)
+        self.result.person_relations = len(rows)
+        self._say(f"{len(rows)} mentor, adviser and investor ties")
 
     # -- organisation members and claims ----------------------------------------------------------
 

@@ -18,7 +18,7 @@ from innohub.centers.models import Center
 from innohub.core.models import Visibility
 from innohub.core.search import text_search
 from innohub.core.validators import validate_personal_id, validate_tax_code
-from innohub.directory.models import ClaimRequest, Organisation, Person, RelationKind
+from innohub.directory.models import ClaimRequest, Organisation, Person, PersonRelationKind, RelationKind
 
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
@@ -68,6 +68,33 @@ def resolve_organisation(user: Any, text: str) -> Organisation:
         if len(exact) != 1:
             raise ValidationError(
                 _("Several organisations match “%(text)s”; type more of the name or its web address (slug)."),
+                params={"text": text},
+            )
+        return exact[0]
+    return matches[0]
+
+
+def resolve_person(user: Any, text: str) -> Person:
+    """A person the user may see, typed as their slug, public id or (part of) their name."""
+    from innohub.core.errors import NotFound
+    from innohub.directory.selectors import get_person_for
+
+    text = (text or "").strip()
+    try:
+        return get_person_for(user, text)
+    except NotFound:
+        pass
+    visible = Person.objects.visible_to(user)
+    matches = list(text_search(visible, text)[:2]) if text else []
+    if text and not matches:  # records written before their search text was filled
+        matches = list(visible.filter(full_name__icontains=text)[:2])
+    if not matches:
+        raise ValidationError(_("No person you can see matches “%(text)s”."), params={"text": text})
+    if len(matches) > 1:
+        exact = [p for p in matches if p.full_name.casefold() == text.casefold()]
+        if len(exact) != 1:
+            raise ValidationError(
+                _("Several people match “%(text)s”; type more of the name or their web address (slug)."),
                 params={"text": text},
             )
         return exact[0]
@@ -337,6 +364,31 @@ class RelationForm(forms.Form):
 
     def clean_target(self) -> Organisation:
         return resolve_organisation(self.user, self.cleaned_data.get("target") or "")
+
+
+class PersonRelationForm(forms.Form):
+    """A person's tie to the organisation being edited (its mentors, advisers, founders, investors)."""
+
+    kind = forms.ChoiceField(label=_("Relation"), choices=PersonRelationKind.choices)
+    person = forms.CharField(label=_("Person"), help_text=_("Type the person's name or web address (slug)."))
+    since_year = forms.IntegerField(label=_("Since (year)"), required=False, min_value=1900, max_value=2100)
+    until_year = forms.IntegerField(
+        label=_("Until (year)"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Leave empty while the relation lasts."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        # Unique ids: the form shares the page with the organisation relations' form.
+        kwargs.setdefault("auto_id", "id_person_relation_%s")
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_person(self) -> Person:
+        return resolve_person(self.user, self.cleaned_data.get("person") or "")
 
 
 class ClaimForm(forms.ModelForm):

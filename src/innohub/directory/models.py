@@ -272,6 +272,66 @@ class Person(TimeStampedModel):
         return self.full_name
 
 
+class PersonRelationKind(models.TextChoices):
+    MENTOR_OF = "mentor_of", _("mentor of")
+    ADVISOR_OF = "advisor_of", _("adviser of")
+    FOUNDER_OF = "founder_of", _("founder of")
+    INVESTOR_OF = "investor_of", _("investor in")
+
+
+#: the kinds shown as "Mentors and advisers" of an organisation, and that make a mentor conflict
+MENTORING_KINDS = (PersonRelationKind.MENTOR_OF, PersonRelationKind.ADVISOR_OF)
+
+
+class PersonRelationQuerySet(models.QuerySet["PersonRelation"]):
+    def current(self, year: int | None = None) -> PersonRelationQuerySet:
+        """Relations that have not ended before `year` (default: this year). A relation with no end
+        year is ongoing; one that ends this year still counts, as its year is not over."""
+        from django.utils import timezone
+
+        year = timezone.now().year if year is None else year
+        return self.filter(models.Q(until_year__isnull=True) | models.Q(until_year__gte=year))
+
+
+class PersonRelation(models.Model):
+    """A person's tie to an organisation that is not employment (Person.organisation is that):
+    mentoring, advising, founding, investing. Conflicts of interest in the selection read these."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="organisation_relations", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="person_relations",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(max_length=16, choices=PersonRelationKind.choices, verbose_name=_("relation"))
+    since_year = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("since"))
+    until_year = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("until"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonRelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation", "kind"], name="unique_person_relation"),
+            models.CheckConstraint(
+                condition=models.Q(since_year__isnull=True)
+                | models.Q(until_year__isnull=True)
+                | models.Q(until_year__gte=models.F("since_year")),
+                name="person_relation_years",
+            ),
+        ]
+        verbose_name = _("person relation")
+        verbose_name_plural = _("person relations")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_kind_display()} – {self.organisation}"
+
+
 class ClaimRequest(TimeStampedModel):
     """A user asks to manage an organisation's profile; staff of its center approve or reject."""
 

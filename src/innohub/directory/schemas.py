@@ -19,7 +19,13 @@ from pydantic import field_validator
 
 from innohub.core.api.schemas import CenterRef, CountryRef, OrganisationRef, Out, TermOut
 from innohub.core.models import Visibility
-from innohub.directory.models import Organisation, OrganisationKind, Person, RelationKind
+from innohub.directory.models import (
+    Organisation,
+    OrganisationKind,
+    Person,
+    PersonRelationKind,
+    RelationKind,
+)
 
 MAX_LIST = 50
 
@@ -140,6 +146,27 @@ class RelationOut(Out):
     note: str
 
 
+class PersonRefOut(Out):
+    uuid: UUID
+    slug: str
+    full_name: str
+    title: str
+
+
+class PersonRelationOut(Out):
+    """A person's tie to an organisation: mentor of, adviser of, founder of, investor in."""
+
+    id: int
+    kind: str
+    kind_label: str
+    person: PersonRefOut
+    organisation: OrganisationRef
+    since_year: int | None = None
+    until_year: int | None = Field(None, description="Empty while the relation lasts.")
+    current: bool = Field(..., description="Not ended before this year.")
+    note: str
+
+
 class ClaimOut(Out):
     id: int
     organisation: OrganisationRef
@@ -179,6 +206,30 @@ def kind_label(kind: str) -> str:
 
 def relation_label(kind: str) -> str:
     return _labels(RelationKind, get_language() or "vi").get(kind, kind)
+
+
+def person_relation_label(kind: str) -> str:
+    return _labels(PersonRelationKind, get_language() or "vi").get(kind, kind)
+
+
+def person_relation_out(rel: Any, *, year: int) -> dict[str, Any]:
+    person, org = rel.person, rel.organisation
+    return {
+        "id": rel.pk,
+        "kind": rel.kind,
+        "kind_label": person_relation_label(rel.kind),
+        "person": {
+            "uuid": person.uuid,
+            "slug": person.slug,
+            "full_name": person.full_name,
+            "title": person.title,
+        },
+        "organisation": _org_ref(org),
+        "since_year": rel.since_year,
+        "until_year": rel.until_year,
+        "current": rel.until_year is None or rel.until_year >= year,
+        "note": rel.note,
+    }
 
 
 def _row_term(row: Mapping[str, Any], prefix: str, languages: tuple[str, ...]) -> dict[str, Any] | None:
@@ -512,6 +563,14 @@ class RelationIn(Schema):
     target: str = Field(..., description="Slug or UUID of the other organisation.")
     kind: RelationKind
     since_year: int | None = Field(None, ge=1900, le=2100)
+    note: str = Field("", max_length=255)
+
+
+class PersonRelationIn(Schema):
+    organisation: str = Field(..., description="Slug or UUID of the organisation.")
+    kind: PersonRelationKind
+    since_year: int | None = Field(None, ge=1900, le=2100)
+    until_year: int | None = Field(None, ge=1900, le=2100, description="Empty while the relation lasts.")
     note: str = Field("", max_length=255)
 
 

@@ -15,7 +15,14 @@ from innohub.core.errors import NotFound
 from innohub.core.search import count_results, text_filter, text_search
 from innohub.core.search.facets import Facet, FacetList, facet_list
 from innohub.directory.filters import DirectoryFilters
-from innohub.directory.models import Organisation, OrganisationKind, OrganisationRelation, Person, Tag
+from innohub.directory.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationRelation,
+    Person,
+    PersonRelation,
+    Tag,
+)
 
 __all__ = [
     "FACET_KEYS",
@@ -27,7 +34,9 @@ __all__ = [
     "organisation_facets",
     "organisations_for",
     "people_for",
+    "people_related_to",
     "relations_of",
+    "relations_of_person",
     "search_all",
 ]
 
@@ -104,6 +113,37 @@ def relations_of(user: Any, org: Organisation) -> list[OrganisationRelation]:
     out = OrganisationRelation.objects.filter(source=org, target__in=visible).select_related("target")
     inc = OrganisationRelation.objects.filter(target=org, source__in=visible).select_related("source")
     return list(out) + list(inc)
+
+
+def people_related_to(
+    user: Any, org: Organisation, *, kinds: Any = None, current_only: bool = False
+) -> list[PersonRelation]:
+    """People tied to an organisation (its mentors, advisers, founders, investors), only those the
+    user may see: a mentor's private profile does not appear on a public page. One query."""
+    # Through the reverse manager, so that every row knows `org` without loading it again.
+    qs = org.person_relations.filter(person__in=Person.objects.visible_to(user).values("pk"))
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    if current_only:
+        qs = qs.current()
+    return list(
+        qs.select_related("person").defer("person__search_text").order_by("kind", "person__full_name", "pk")
+    )
+
+
+def relations_of_person(user: Any, person: Person, *, kinds: Any = None) -> list[PersonRelation]:
+    """The organisations a person mentors, advises, founded or invested in, only those the user may
+    see. One query."""
+    qs = person.organisation_relations.filter(
+        organisation__in=Organisation.objects.visible_to(user).values("pk")
+    )
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(
+        qs.select_related("organisation")
+        .defer("organisation__search_text")
+        .order_by("kind", "organisation__name", "pk")
+    )
 
 
 # --- facets --------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from innohub.directory.models import (
     OrganisationMember,
     OrganisationRelation,
     Person,
+    PersonRelation,
+    PersonRelationKind,
     RelationKind,
     Tag,
 )
@@ -255,6 +257,68 @@ def remove_relation(relation: OrganisationRelation, *, actor: Any) -> None:
     relation.delete()
 
 
+# --- people's relations to organisations (mentor of, adviser of, founder of, investor in) ----------
+
+
+def can_edit_person_relation(user: Any, person: Person, organisation: Organisation) -> bool:
+    """Either side may record the tie: whoever may edit the person's profile (the person themself
+    included: declaring that one mentors a startup only ever adds a conflict of interest), or whoever
+    may edit the organisation (its center's staff and managers list its mentors)."""
+    if getattr(user, "pk", None) is None:
+        return False
+    return can_edit_person(user, person) or can_edit_organisation(user, organisation)
+
+
+def _clean_relation_years(since_year: int | None, until_year: int | None) -> None:
+    errors: dict[str, list[str]] = {}
+    latest = timezone.now().year + CURRENT_YEAR_SLACK
+    for key, year in (("since_year", since_year), ("until_year", until_year)):
+        if year is not None and not (1900 <= int(year) <= latest):
+            errors[key] = [str(_("The year must be between 1900 and %(year)s.") % {"year": latest})]
+    if since_year is not None and until_year is not None and until_year < since_year and not errors:
+        errors["until_year"] = [str(_("The end year cannot be before the start year."))]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+@transaction.atomic
+def add_person_relation(
+    person: Person,
+    organisation: Organisation,
+    *,
+    actor: Any,
+    kind: str,
+    since_year: int | None = None,
+    until_year: int | None = None,
+    note: str = "",
+) -> PersonRelation:
+    if actor is not None and not can_edit_person_relation(actor, person, organisation):
+        raise Forbidden()
+    if kind not in PersonRelationKind.values:
+        raise ValidationFailed(fields={"kind": [str(_("Unknown relation kind."))]})
+    _clean_relation_years(since_year, until_year)
+    try:
+        with transaction.atomic(), set_actor(actor) if actor is not None else _noop():
+            return PersonRelation.objects.create(
+                person=person,
+                organisation=organisation,
+                kind=kind,
+                since_year=since_year,
+                until_year=until_year,
+                note=(note or "").strip()[:255],
+            )
+    except IntegrityError:
+        raise ValidationFailed(_("This relation already exists."), code="duplicate") from None
+
+
+@transaction.atomic
+def remove_person_relation(relation: PersonRelation, *, actor: Any) -> None:
+    if actor is not None and not can_edit_person_relation(actor, relation.person, relation.organisation):
+        raise Forbidden()
+    with set_actor(actor) if actor is not None else _noop():
+        relation.delete()
+
+
 # --- people ------------------------------------------------------------------------------------
 
 PERSON_M2M = ("sectors", "science_fields", "tags")
@@ -305,16 +369,22 @@ def create_person(*, actor: Any, center: Any, **fields: Any) -> Person:
     return person
 
 
+def can_edit_person(user: Any, person: Person) -> bool:
+    """Center staff edit the profiles of their centers; the creator and the person themself theirs."""
+    user_pk = getattr(user, "pk", None)
+    if user_pk is None:
+        return False
+    return (
+        can(user, "directory.change", person) or person.created_by_id == user_pk or person.user_id == user_pk
+    )
+
+
 @transaction.atomic
 def update_person(
     person: Person, *, actor: Any, expected_version: int | None = None, **fields: Any
 ) -> Person:
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    if actor is not None and not (
-        can(actor, "directory.change", locked)
-        or locked.created_by_id == actor.pk
-        or locked.user_id == actor.pk
-    ):
+    if actor is not None and not can_edit_person(actor, locked):
         raise Forbidden()
     if expected_version is not None and locked.version != expected_version:
         raise Conflict()

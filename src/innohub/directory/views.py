@@ -34,6 +34,7 @@ from innohub.directory.forms import (
     ClaimForm,
     OrganisationForm,
     PersonForm,
+    PersonRelationForm,
     RelationForm,
 )
 from innohub.directory.models import (
@@ -43,6 +44,7 @@ from innohub.directory.models import (
     OrganisationMember,
     OrganisationRelation,
     Person,
+    PersonRelation,
 )
 from innohub.privacy.services import log_access
 from innohub.taxonomy.models import Province
@@ -257,6 +259,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "org": org,
         "relations": selectors.relations_of(user, org),
+        "person_relations": selectors.people_related_to(user, org),
         "people": Person.objects.visible_to(user)
         .filter(organisation=org)
         .only("full_name", "slug", "title")[:50],
@@ -366,6 +369,8 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
         "creating": False,
         "relations": selectors.relations_of(request.user, org),
         "relation_form": RelationForm(user=request.user),
+        "person_relations": selectors.people_related_to(request.user, org),
+        "person_relation_form": PersonRelationForm(user=request.user),
         "may_delete": can(request.user, "directory.delete", org),
         "may_history": may_view_history(request.user, org),
     }
@@ -496,6 +501,63 @@ def relation_remove(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The relation was removed."))
     return redirect(reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#relations")
+
+
+@login_required
+@require_POST
+def person_relation_add(request: HttpRequest, key: str) -> HttpResponse:
+    """Record a person's tie to this organisation (mentor, adviser, founder, investor)."""
+    org = _organisation(request.user, key)
+    if not services.can_edit_organisation(request.user, org):
+        return forbidden(request, _("You cannot change the people related to this organisation."))
+    form = PersonRelationForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.add_person_relation(
+                form.cleaned_data["person"],
+                org,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                since_year=form.cleaned_data.get("since_year"),
+                until_year=form.cleaned_data.get("until_year"),
+                note=form.cleaned_data.get("note") or "",
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join([str(exc.message), *sum(exc.fields.values(), [])]))
+        else:
+            messages.success(request, _("The relation was added."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+    return redirect(
+        reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#person-relations"
+    )
+
+
+@login_required
+@require_POST
+def person_relation_remove(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    org = _organisation(request.user, key)
+    relation = (
+        PersonRelation.objects.filter(pk=pk, organisation=org)
+        .select_related("person", "organisation")
+        .first()
+    )
+    if relation is None:
+        raise Http404
+    if not services.can_edit_person_relation(request.user, relation.person, relation.organisation):
+        return forbidden(request, _("You cannot change the people related to this organisation."))
+    try:
+        services.remove_person_relation(relation, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The relation was removed."))
+    return redirect(
+        reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#person-relations"
+    )
 
 
 # --- claims --------------------------------------------------------------------------------------
@@ -645,6 +707,7 @@ def person_edit(request: HttpRequest, key: str) -> HttpResponse:
         "person": person,
         "creating": False,
         "may_delete": can(request.user, "directory.delete", person),
+        "organisation_relations": selectors.relations_of_person(request.user, person),
     }
     return render(request, "directory/person_form.html", context, status=status)
 

@@ -22,6 +22,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.relation_remove,
         name="directory-relation-remove",
     ),
+    path(
+        "organisations/<str:key>/people/add/",
+        views.person_relation_add,
+        name="directory-person-relation-add",
+    ),
+    path(
+        "organisations/<str:key>/people/<int:pk>/remove/",
+        views.person_relation_remove,
+        name="directory-person-relation-remove",
+    ),
     path("organisations/<str:slug>/claim/", views.claim, name="directory-claim"),
     path("claims/", views.claim_list, name="directory-claims"),
     path("claims/<uuid:uuid>/decide/", views.claim_decide, name="directory-claim-decide"),

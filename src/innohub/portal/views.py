@@ -34,7 +34,7 @@ from innohub.core.search import SearchPaginator
 from innohub.core.templatetags.ui import icon
 from innohub.directory import selectors as directory_selectors
 from innohub.directory.filters import DirectoryFilters
-from innohub.directory.models import Organisation, OrganisationKind, Person, RelationKind
+from innohub.directory.models import Organisation, OrganisationKind, Person, PersonRelationKind, RelationKind
 from innohub.portal import selectors
 from innohub.portal.cache import anonymous_data, shared_fragments
 
@@ -274,6 +274,29 @@ def _relation_groups(org: Any, relations: list[Any]) -> list[tuple[str, list[Any
     return list(groups.items())
 
 
+def _person_tie_groups(ties: list[Any], *, from_person: bool) -> list[tuple[str, list[Any]]]:
+    """A person's ties grouped by kind: "Mentors: A, B" on an organisation's page, "Mentor of: X" on the
+    person's own page."""
+    if from_person:
+        labels = {
+            PersonRelationKind.MENTOR_OF: _("Mentor of"),
+            PersonRelationKind.ADVISOR_OF: _("Adviser of"),
+            PersonRelationKind.FOUNDER_OF: _("Founder of"),
+            PersonRelationKind.INVESTOR_OF: _("Investor in"),
+        }
+    else:
+        labels = {
+            PersonRelationKind.MENTOR_OF: _("Mentors"),
+            PersonRelationKind.ADVISOR_OF: _("Advisers"),
+            PersonRelationKind.FOUNDER_OF: _("Founders"),
+            PersonRelationKind.INVESTOR_OF: _("Individual investors"),
+        }
+    groups: dict[str, list[Any]] = {}
+    for tie in ties:
+        groups.setdefault(str(labels.get(tie.kind, tie.get_kind_display())), []).append(tie)
+    return list(groups.items())
+
+
 @anonymous_page
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
@@ -300,6 +323,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "org": org,
         "description_lang": _fallback_lang(org, "description"),
         "relation_groups": _relation_groups(org, directory_selectors.relations_of(user, org)),
+        "person_ties": _person_tie_groups(
+            directory_selectors.people_related_to(user, org), from_person=False
+        ),
         "people": list(people[:24]),
         "claim_url": claim_url,
         "history": selectors.change_history(org) if can_history else None,
@@ -356,7 +382,14 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/person.html",
-        {"person": person, "organisation": organisation, "bio_lang": _fallback_lang(person, "bio")},
+        {
+            "person": person,
+            "organisation": organisation,
+            "bio_lang": _fallback_lang(person, "bio"),
+            "ties": _person_tie_groups(
+                directory_selectors.relations_of_person(request.user, person), from_person=True
+            ),
+        },
     )
 
 

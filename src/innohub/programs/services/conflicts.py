@@ -10,15 +10,19 @@ that pair, and stops the reviewer from opening the application. Detection reads 
   reviewer;
 * **other** — the reverse relations: the reviewer's organisation was incubated by, or received
   investment from, the applicant (this happens when incubators are the applicants, seed 004);
+* **mentor** — the reviewer's directory profile is a current "mentor of" or "adviser of" the
+  applicant (PersonRelation; current: no end year, or it ends this year or later). The profile's
+  other ties count too: "founder of" the applicant is **same organisation**, "investor in" it is
+  **investor**;
 * **family** — the reviewer's family name (the first word of a Vietnamese full name, compared
   without accents) is that of a person of the applicant organisation: its directory people and the
   members of its account. Vietnamese family names are shared widely, so this reason is a prompt for
   staff to look, with the person named in the detail; staff may dismiss it.
 
 "Organisations of the reviewer" are the organisation of their Person profile and those their account
-is a member of. The directory has no mentoring relation yet, so "mentor" conflicts are declared or
-recorded, not detected. A detected conflict that staff dismissed is remembered (an audit event) and is
-not detected again.
+is a member of. Mentoring that the directory does not record is declared by the reviewer or recorded
+by staff. A detected conflict that staff dismissed is remembered (an audit event) and is not detected
+again.
 """
 
 from __future__ import annotations
@@ -33,7 +37,15 @@ from django.utils.translation import gettext as _
 
 from innohub.core.errors import Forbidden, NotFound, ValidationFailed
 from innohub.core.text import fold
-from innohub.directory.models import OrganisationMember, OrganisationRelation, Person, RelationKind
+from innohub.directory.models import (
+    MENTORING_KINDS,
+    OrganisationMember,
+    OrganisationRelation,
+    Person,
+    PersonRelation,
+    PersonRelationKind,
+    RelationKind,
+)
 from innohub.programs import permissions as P
 from innohub.programs.models import (
     Application,
@@ -64,7 +76,8 @@ def family_name(full_name: str | None) -> str:
 def find_conflicts(
     applications: Iterable[Application], reviewer_ids: Iterable[int]
 ) -> dict[tuple[int, int], list[tuple[str, str]]]:
-    """{(application id, reviewer id): [(reason, detail), …]} from the directory. Six queries."""
+    """{(application id, reviewer id): [(reason, detail), …]} from the directory. At most seven
+    queries, whatever the number of applications and reviewers."""
     from innohub.accounts.models import User
 
     applications = list(applications)
@@ -99,6 +112,19 @@ def find_conflicts(
             | Q(source_id__in=applicant_orgs, target_id__in=all_reviewer_orgs)
         ):
             relations[(rel.source_id, rel.target_id)].append((rel.kind, ""))
+
+    # The reviewers' own ties (mentor, adviser, founder, investor) to the applicant organisations.
+    person_ties: dict[tuple[int, int], list[PersonRelation]] = defaultdict(list)
+    if reviewer_person:
+        user_of_person = {pk: uid for uid, pk in reviewer_person.items()}
+        for tie in (
+            PersonRelation.objects.filter(
+                person_id__in=list(user_of_person), organisation_id__in=applicant_orgs
+            )
+            .current()
+            .order_by("kind", "pk")
+        ):
+            person_ties[(user_of_person[tie.person_id], tie.organisation_id)].append(tie)
 
     # People of each applicant organisation, by family name.
     family: dict[int, dict[str, list[tuple[str, int | None, int | None]]]] = defaultdict(
@@ -146,6 +172,8 @@ def find_conflicts(
                                 % {"reviewer_org": org_names[r_org]},
                             )
                         )
+            for tie in person_ties.get((uid, org_id), []):
+                found[(app_id, uid)].append(_tie_reason(tie, org_names[org_id]))
             surname = family_name(reviewer_names.get(uid))
             if surname:
                 relatives = [
@@ -157,6 +185,23 @@ def find_conflicts(
                     detail = ", ".join(sorted(set(relatives))[:5]) + f" ({org_names[org_id]})"
                     found[(app_id, uid)].append((Reason.FAMILY, detail))
     return dict(found)
+
+
+def _tie_reason(tie: PersonRelation, org_name: str) -> tuple[str, str]:
+    """The conflict a reviewer's own tie to the applicant makes, with a detail naming the tie."""
+    if tie.kind in MENTORING_KINDS:
+        reason = Reason.MENTOR
+    elif tie.kind == PersonRelationKind.INVESTOR_OF:
+        reason = Reason.INVESTOR
+    else:  # founder of
+        reason = Reason.SAME_ORGANISATION
+    detail = _("%(relation)s %(organisation)s") % {
+        "relation": tie.get_kind_display(),
+        "organisation": org_name,
+    }
+    if tie.since_year:
+        detail += " " + _("(since %(year)s)") % {"year": tie.since_year}
+    return reason, detail
 
 
 def _dismissed(application_ids: Iterable[int]) -> set[tuple[int, int, str]]:

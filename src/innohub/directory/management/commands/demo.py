@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data (seed {result.seed}): {result.centers} centers, {result.users} accounts, "
                 f"{result.organisations} organisations, {result.people} people, {result.relations} "
-                f"relations, {result.claims} pending claims, {result.news} news articles "
+                f"relations, {result.person_relations} mentor ties, {result.claims} pending claims, {result.news} news articles "
                 f"in {result.seconds:.1f} s."
             )
         )
