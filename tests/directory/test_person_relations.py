@@ -63,14 +63,17 @@ def test_center_staff_record_a_mentor_and_the_audit_log_names_them(ties):
     assert deleted.actor == ties["staff"]
 
 
-def test_either_side_may_record_the_tie_but_nobody_else(ties):
+def test_the_organisation_side_or_staff_record_the_tie_but_nobody_else(ties):
     startup, mentor = ties["startup"], ties["mentor"]
-    # the person themself (their account is linked to the profile)
+    # the person themself (their account is linked to the profile) may not list themself on an
+    # organisation's public page …
     me = UserFactory()
     mentor.user = me
     mentor.save(update_fields=["user"])
-    assert add_person_relation(mentor, startup, actor=me, kind="advisor_of").kind == "advisor_of"
-    # a manager of the organisation's profile, who is not center staff
+    with pytest.raises(Forbidden):
+        add_person_relation(mentor, startup, actor=me, kind="investor_of")
+    # … staff of the center do, and a manager of the organisation's profile (not center staff) does
+    assert add_person_relation(mentor, startup, actor=ties["staff"], kind="advisor_of").kind == "advisor_of"
     owner = UserFactory()
     OrganisationMember.objects.create(organisation=startup, user=owner, role="owner")
     rel = add_person_relation(mentor, startup, actor=owner, kind="mentor_of")
@@ -85,6 +88,9 @@ def test_either_side_may_record_the_tie_but_nobody_else(ties):
         with pytest.raises(Forbidden):
             remove_person_relation(rel, actor=outsider)
     assert PersonRelation.objects.count() == 2
+    # the person may take a tie that lists them away
+    remove_person_relation(rel, actor=me)
+    assert PersonRelation.objects.count() == 1
 
 
 @pytest.mark.usefixtures("english")

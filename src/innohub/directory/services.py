@@ -260,13 +260,19 @@ def remove_relation(relation: OrganisationRelation, *, actor: Any) -> None:
 # --- people's relations to organisations (mentor of, adviser of, founder of, investor in) ----------
 
 
-def can_edit_person_relation(user: Any, person: Person, organisation: Organisation) -> bool:
-    """Either side may record the tie: whoever may edit the person's profile (the person themself
-    included: declaring that one mentors a startup only ever adds a conflict of interest), or whoever
-    may edit the organisation (its center's staff and managers list its mentors)."""
-    if getattr(user, "pk", None) is None:
+def can_edit_person_relation(
+    user: Any, person: Person, organisation: Organisation, *, removing: bool = False
+) -> bool:
+    """Who may record a tie: whoever may edit the organisation (its center's staff and its profile's
+    managers list its mentors), or the staff of the person's center. The person themself may not tie
+    themself to an organisation — the tie shows on the organisation's public page, which is not theirs
+    to fill — but may remove a tie that lists them."""
+    user_pk = getattr(user, "pk", None)
+    if user_pk is None:
         return False
-    return can_edit_person(user, person) or can_edit_organisation(user, organisation)
+    if can_edit_organisation(user, organisation) or can(user, "directory.change", person):
+        return True
+    return removing and person.user_id == user_pk
 
 
 def _clean_relation_years(since_year: int | None, until_year: int | None) -> None:
@@ -313,7 +319,9 @@ def add_person_relation(
 
 @transaction.atomic
 def remove_person_relation(relation: PersonRelation, *, actor: Any) -> None:
-    if actor is not None and not can_edit_person_relation(actor, relation.person, relation.organisation):
+    if actor is not None and not can_edit_person_relation(
+        actor, relation.person, relation.organisation, removing=True
+    ):
         raise Forbidden()
     with set_actor(actor) if actor is not None else _noop():
         relation.delete()
