@@ -224,6 +224,28 @@ def test_call_crud_transitions_and_form(staff, network):
     assert FormField.objects.filter(section_id=section_id).count() == 1
 
 
+def test_any_utc_offset_is_kept_as_its_instant_and_out_of_range_dates_are_a_422(staff, network):
+    """Python accepts offsets up to ±24 h, PostgreSQL only ±15:59 (found by the API fuzzer: a 500)."""
+    client = token(staff)
+    ProgrammeFactory(center=network["hanoi"], slug="uom-tao")
+    created = send(
+        client,
+        "post",
+        f"{API}/programmes/uom-tao/calls",
+        {"title_vi": "Kêu gọi", "opens_at": "2030-10-24T10:07:54-21:18", "closes_at": "2030-12-01T00:00:00Z"},
+    )
+    assert created.status_code == 201, created.content
+    call = Call.objects.get(slug=created.json()["slug"])
+    assert call.opens_at == dt.datetime(2030, 10, 25, 7, 25, 54, tzinfo=dt.UTC)
+    too_late = send(
+        client,
+        "post",
+        f"{API}/programmes/uom-tao/calls",
+        {"title_vi": "Kêu gọi", "opens_at": "2030-01-01T00:00:00Z", "closes_at": "9999-12-31T23:00:00-21:00"},
+    )
+    assert_error(too_late, 422, "validation_error")
+
+
 def test_call_list_filters_and_portal_visibility(network):
     hanoi = network["hanoi"]
     open_call = make_call(hanoi, slug="dang-mo")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from innohub.core.api.schemas import CenterRef, OrganisationRef, Out, TermOut
 from innohub.core.models import Visibility
@@ -416,11 +417,26 @@ class TransitionIn(Schema):
     version: int | None = Field(None, description="The `version` you read (recommended).")
 
 
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """The instant an aware datetime names, in UTC. Python accepts UTC offsets up to ±24 h, PostgreSQL
+    only up to ±15:59: "10:07-21:18" is stored as the same moment in UTC, not refused by the database."""
+    if value is None or value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("date out of range") from None
+
+
+#: a date and time from the API, kept as its instant in UTC (naive = Vietnam time, as Django reads it)
+Moment = Annotated[dt.datetime, AfterValidator(_as_utc)]
+
+
 class _CallFields(Schema):
     title_en: str | None = Field(None, max_length=255)
     description_vi: str | None = None
     description_en: str | None = None
-    edits_allowed_until: dt.datetime | None = Field(
+    edits_allowed_until: Moment | None = Field(
         None, description="Submitted applications may be changed until then (ISO 8601; naive = Vietnam time)."
     )
     eligibility: dict[str, Any] | None = None
@@ -431,16 +447,16 @@ class _CallFields(Schema):
 
 class CallIn(_CallFields):
     title_vi: str = Field(..., min_length=1, max_length=255)
-    opens_at: dt.datetime
-    closes_at: dt.datetime
+    opens_at: Moment
+    closes_at: Moment
     slug: str | None = Field(None, max_length=200)
 
 
 class CallPatch(_CallFields):
     version: int
     title_vi: str | None = Field(None, min_length=1, max_length=255)
-    opens_at: dt.datetime | None = None
-    closes_at: dt.datetime | None = None
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
 
 
 class SectionIn(Schema):
