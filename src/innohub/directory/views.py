@@ -7,6 +7,7 @@ An unknown or invisible record is a 404; a visible record the user may not act o
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -451,23 +452,18 @@ def history_rows(entry: LogEntry) -> list[dict[str, Any]]:
 # --- relations -----------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def relation_add(request: HttpRequest, key: str) -> HttpResponse:
-    org = _organisation(request.user, key)
-    if not services.can_edit_organisation(request.user, org):
-        return forbidden(request, _("You cannot change the relations of this organisation."))
-    form = RelationForm(request.POST, user=request.user)
+def _back_to_edit(org: Organisation, anchor: str) -> HttpResponse:
+    return redirect(reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + anchor)
+
+
+def _add_from_form(
+    request: HttpRequest, org: Organisation, form: Any, anchor: str, save: Callable[[dict[str, Any]], Any]
+) -> HttpResponse:
+    """The add forms of the edit page's relation cards: save through the service, say what happened
+    (a domain error with its field messages, or each form error with its label), back to the card."""
     if form.is_valid():
         try:
-            services.add_relation(
-                org,
-                form.cleaned_data["target"],
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                since_year=form.cleaned_data.get("since_year"),
-                note=form.cleaned_data.get("note") or "",
-            )
+            save(form.cleaned_data)
         except DomainError as exc:
             messages.error(request, " ".join([str(exc.message), *sum(exc.fields.values(), [])]))
         else:
@@ -477,7 +473,39 @@ def relation_add(request: HttpRequest, key: str) -> HttpResponse:
             label = form.fields[field].label if field in form.fields else ""
             text = " ".join(str(e) for e in errors)
             messages.error(request, f"{label}: {text}" if label else text)
-    return redirect(reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#relations")
+    return _back_to_edit(org, anchor)
+
+
+def _remove(request: HttpRequest, org: Organisation, anchor: str, remove: Callable[[], Any]) -> HttpResponse:
+    try:
+        remove()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The relation was removed."))
+    return _back_to_edit(org, anchor)
+
+
+@login_required
+@require_POST
+def relation_add(request: HttpRequest, key: str) -> HttpResponse:
+    org = _organisation(request.user, key)
+    if not services.can_edit_organisation(request.user, org):
+        return forbidden(request, _("You cannot change the relations of this organisation."))
+    return _add_from_form(
+        request,
+        org,
+        RelationForm(request.POST, user=request.user),
+        "#relations",
+        lambda data: services.add_relation(
+            org,
+            data["target"],
+            actor=request.user,
+            kind=data["kind"],
+            since_year=data.get("since_year"),
+            note=data.get("note") or "",
+        ),
+    )
 
 
 @login_required
@@ -494,13 +522,7 @@ def relation_remove(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         raise Http404
     if not services.can_edit_organisation(request.user, relation.source):
         return forbidden(request, _("You cannot change the relations of this organisation."))
-    try:
-        services.remove_relation(relation, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The relation was removed."))
-    return redirect(reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#relations")
+    return _remove(request, org, "#relations", lambda: services.remove_relation(relation, actor=request.user))
 
 
 @login_required
@@ -510,29 +532,20 @@ def person_relation_add(request: HttpRequest, key: str) -> HttpResponse:
     org = _organisation(request.user, key)
     if not services.can_edit_organisation(request.user, org):
         return forbidden(request, _("You cannot change the people related to this organisation."))
-    form = PersonRelationForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.add_person_relation(
-                form.cleaned_data["person"],
-                org,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                since_year=form.cleaned_data.get("since_year"),
-                until_year=form.cleaned_data.get("until_year"),
-                note=form.cleaned_data.get("note") or "",
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join([str(exc.message), *sum(exc.fields.values(), [])]))
-        else:
-            messages.success(request, _("The relation was added."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            text = " ".join(str(e) for e in errors)
-            messages.error(request, f"{label}: {text}" if label else text)
-    return redirect(
-        reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#person-relations"
+    return _add_from_form(
+        request,
+        org,
+        PersonRelationForm(request.POST, user=request.user),
+        "#person-relations",
+        lambda data: services.add_person_relation(
+            data["person"],
+            org,
+            actor=request.user,
+            kind=data["kind"],
+            since_year=data.get("since_year"),
+            until_year=data.get("until_year"),
+            note=data.get("note") or "",
+        ),
     )
 
 
@@ -549,14 +562,11 @@ def person_relation_remove(request: HttpRequest, key: str, pk: int) -> HttpRespo
         raise Http404
     if not services.can_edit_person_relation(request.user, relation.person, relation.organisation):
         return forbidden(request, _("You cannot change the people related to this organisation."))
-    try:
-        services.remove_person_relation(relation, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The relation was removed."))
-    return redirect(
-        reverse("workspace:directory-organisation-edit", kwargs={"key": org.slug}) + "#person-relations"
+    return _remove(
+        request,
+        org,
+        "#person-relations",
+        lambda: services.remove_person_relation(relation, actor=request.user),
     )
 
 

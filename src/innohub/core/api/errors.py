@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -303,8 +303,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(RestrictedError, protected)
     api.add_exception_handler(IntegrityError, integrity)
     api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(OperationalError, unavailable)
-    api.add_exception_handler(InterfaceError, unavailable)
+    for outage in db_outage.OUTAGE_ERRORS:
+        api.add_exception_handler(outage, unavailable)
     api.add_exception_handler(Exception, unexpected)
 
 
