@@ -23,8 +23,7 @@ in `KNOWN_WRONG` (an xfail, strict, for that role only).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -36,6 +35,7 @@ from innohub.privacy import services as privacy_services
 from innohub.programs.models import Appeal, AssignmentRun
 from tests.api.test_permission_matrix_api import ERROR_CODES as API_ERROR_CODES
 from tests.api.test_permission_matrix_api import OTHER_AREAS, _bearer, _session
+from tests.api.test_permission_matrix_api import Row as ApiRow
 from tests.api.utils import send
 from tests.programs.conftest import ROLES
 from tests.programs.factories import PanelMemberFactory
@@ -58,13 +58,9 @@ def expect(default: int, **per_role: int) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class Row:
-    expected: dict[str, int]
-    #: path parameter → key of `values` whose value fills it
-    params: dict[str, str] = field(default_factory=dict)
-    #: JSON body, or a function of the values returning it
-    body: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    session: bool = False
+class Row(ApiRow):
+    """The API matrix's row (path parameters and bodies filled from this file's `values`), plus:"""
+
     #: a multipart upload instead of a JSON body
     upload: bool = False
 
