@@ -8,7 +8,9 @@
    var/load/static is current), then API users with tokens through the accounts services
    (benchmarks/support/load_setup.py).
 2. Starts gunicorn (gthread workers) on a free port of 127.0.0.1, requests arriving as from a
-   TLS-terminating proxy (`X-Forwarded-Proto: https`).
+   TLS-terminating proxy (`X-Forwarded-Proto: https`). The workers share their cache (anonymous pages
+   and API reads, sessions) through Redis, database 14 of 127.0.0.1:6379, emptied first — as a
+   deployment with several workers must (`--cache local`: one memory cache per worker).
 3. Drives the users with locust (benchmarks/support/load_driver.py, which describes the scenario), after
    a short warm-up that is not counted.
 4. Stops the server (also on Ctrl-C) and prints, as its last line, one JSON object: p50/p95/p99 latency
@@ -49,6 +51,7 @@ PG_ADMIN_URL = f"postgresql://postgres@{PG_HOST}/postgres"
 RESERVED_DATABASES = {"postgres", "template0", "template1", "test"}
 TARGET_P95_MS = 300.0
 READY_URL = "/api/v1/taxonomy/stages"
+REDIS_URL = "redis://127.0.0.1:6379/14"
 START_TIMEOUT = 90.0
 
 
@@ -88,8 +91,34 @@ def production_env(db: str, var_dir: Path) -> dict[str, str]:
             "INNOHUB_RATE_LIMITS_ENABLED": "0",
         }
     )
-    env.pop("REDIS_URL", None)  # one machine: the production default, a per-process cache
+    env.pop("REDIS_URL", None)  # set by main(): Redis (as production with several workers) or none
     return env
+
+
+def reset_redis(url: str) -> None:
+    """Empty the benchmark's own Redis database (never the one the test suite uses, 15)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"Redis at {url} is not reachable ({exc}); use --cache local to run without it"
+        ) from exc
+    finally:
+        client.close()
+
+
+def redis_pids() -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "redis-server":
+                pids.append(int(comm.parent.name))
+        except (OSError, ValueError):
+            continue
+    return pids
 
 
 def run_step(title: str, cmd: list[str], env: dict[str, str]) -> None:
@@ -254,18 +283,21 @@ class CpuMeter(threading.Thread):
     would miss the ones that closed in between. With the latencies this tells a slow code path (much
     CPU per request) from a busy machine (little CPU per request, long waits for a core)."""
 
-    def __init__(self, master: int, db: str) -> None:
+    def __init__(self, master: int, db: str, cache: bool) -> None:
         super().__init__(daemon=True)
-        self.master, self.db = master, db
-        self.first: dict[str, dict[int, float]] = {"app": {}, "db": {}}
-        self.last: dict[str, dict[int, float]] = {"app": {}, "db": {}}
+        self.master, self.db, self.cache = master, db, cache
+        self.first: dict[str, dict[int, float]] = {"app": {}, "db": {}, "cache": {}}
+        self.last: dict[str, dict[int, float]] = {"app": {}, "db": {}, "cache": {}}
         self.stopping = threading.Event()
         self.sample(self.first)
         self.started_at = time.perf_counter()
         self.seconds = 0.0
 
     def sample(self, into: dict[str, dict[int, float]]) -> None:
-        for kind, pids in (("app", server_pids(self.master)), ("db", database_pids(self.db))):
+        kinds = [("app", server_pids(self.master)), ("db", database_pids(self.db))]
+        if self.cache:  # the whole Redis server: other users of it on this machine count too
+            kinds.append(("cache", redis_pids()))
+        for kind, pids in kinds:
             for pid in pids:
                 into[kind][pid] = cpu_seconds(pid)
 
@@ -334,6 +366,13 @@ def main() -> int:
     parser.add_argument("--db", default="innohub_load", help="PostgreSQL database to reset and use")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--cache",
+        default="redis",
+        choices=["redis", "local"],
+        help="redis: the workers share Redis (REDIS_URL, as production with several workers; database "
+        "14 of 127.0.0.1:6379, emptied first); local: one memory cache per worker",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument(
         "--profile",
@@ -357,6 +396,8 @@ def main() -> int:
     log_path.unlink(missing_ok=True)  # only this run's server log is searched for tracebacks
     scenario_path = var_dir / "scenario.json"
     env = production_env(args.db, var_dir)
+    if args.cache == "redis":
+        env["REDIS_URL"] = REDIS_URL
     profile_dir = var_dir / "profile"
     if args.profile:
         shutil.rmtree(profile_dir, ignore_errors=True)
@@ -379,6 +420,8 @@ def main() -> int:
     try:
         log(f"resetting PostgreSQL database {args.db} …")
         reset_database(args.db)
+        if args.cache == "redis":
+            reset_redis(REDIS_URL)
         run_step("migrate", [python, manage, "migrate", "--noinput", "-v0"], env)
         run_step("load_taxonomies", [python, manage, "load_taxonomies", "-v0"], env)
         run_step("demo", [python, manage, "demo", "--size", str(args.size), "-v0"], env)
@@ -424,7 +467,7 @@ def main() -> int:
             return status
         log(f"server up; {args.users} users {counts} for {args.seconds:.0f} s, think time {args.think} s")
         result["loadavg_before"] = loadavg()
-        meter = CpuMeter(proc.pid, args.db)
+        meter = CpuMeter(proc.pid, args.db, cache=args.cache == "redis")
         meter.start()
         client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         driver = [
@@ -475,6 +518,8 @@ def main() -> int:
             "db": round(1000 * meter.used("db") / served, 1),
             "client": round(1000 * client_cpu / served, 1),
         }
+        if args.cache == "redis":
+            result["cpu_ms_per_request"]["cache"] = round(1000 * meter.used("cache") / served, 1)
         # Cores the server and its database actually got, against the 2 a dedicated machine offers.
         result["server_cores_used"] = round((meter.used("app") + meter.used("db")) / meter.seconds, 2)
         result["groups"] = measured["groups"]
@@ -519,6 +564,7 @@ def main() -> int:
                 "seconds": round(time.perf_counter() - started, 1),
                 "db": "postgresql",
                 "settings": "innohub.config.settings.prod",
+                "cache": "redis" if args.cache == "redis" else "per-worker memory",
                 "server": (
                     f"gunicorn gthread {args.workers}x{args.threads}"
                     if args.threads > 1

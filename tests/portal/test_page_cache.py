@@ -1,18 +1,23 @@
-"""Anonymous portal pages come from a short-lived cache that every relevant write invalidates (ADR 0007)."""
+"""Anonymous portal pages come from a short-lived cache: an edit refreshes its record's pages at once, lists
+follow within the cache time, hiding or deleting anything empties it (ADR 0007)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from innohub.directory.services import update_organisation
+from innohub.directory.services import delete_organisation, delete_person, update_organisation, update_person
 from innohub.portal import views
 from tests.content.factories import NewsArticleFactory
+from tests.test_redis_cache import REDIS_URL
+from tests.test_redis_cache import _redis_up as redis_up
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +37,69 @@ def _queries(client, path: str, **headers) -> tuple[int, HttpResponse]:
     return len(ctx.captured_queries), response
 
 
-def test_a_repeated_anonymous_page_costs_no_query_and_a_write_shows_at_once(client, network, make_org):
+def test_a_repeated_anonymous_page_costs_no_query_and_an_edit_shows_on_its_record_at_once(
+    client, network, make_org, django_capture_on_commit_callbacks
+):
     org = make_org(network["hanoi"], "Công ty Bộ nhớ đệm")
     first = client.get("/directory/")
     assert first.status_code == 200 and "Công ty Bộ nhớ đệm" in first.content.decode()
     n, again = _queries(client, "/directory/")
     assert n == 0 and again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
-    make_org(network["hanoi"], "Công ty Mới")
-    assert "Công ty Mới" in client.get("/directory/").content.decode(), "a save invalidates the page"
-    update_organisation(org, actor=None, name_vi="Công ty Đổi tên")
-    html = client.get(reverse("portal:organisation", args=[org.slug])).content.decode()
-    assert "Công ty Đổi tên" in html
-    assert "Công ty Đổi tên" in client.get("/directory/").content.decode()
+    page = reverse("portal:organisation", args=[org.slug])
+    assert "Công ty Bộ nhớ đệm" in client.get(page).content.decode()
+    assert _queries(client, page)[0] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        update_organisation(org, actor=None, name_vi="Công ty Đổi tên")
+    assert "Công ty Đổi tên" in client.get(page).content.decode(), "the record's own page is fresh at once"
+    assert _queries(client, page)[0] == 0, "and cached again"
+    n, listed = _queries(client, "/directory/?page=1")
+    assert n > 0 and "Công ty Đổi tên" in listed.content.decode(), "a list not cached yet shows the new card"
+
+
+def test_lists_follow_an_edit_within_the_cache_time(
+    client, network, make_org, django_capture_on_commit_callbacks
+):
+    org = make_org(network["hanoi"], "Công ty Bộ nhớ đệm")
+    with override_settings(INNOHUB_PAGE_CACHE_SECONDS=2):
+        client.get("/directory/")
+        with django_capture_on_commit_callbacks(execute=True):
+            update_organisation(org, actor=None, name_vi="Công ty Đổi tên")
+            make_org(network["hanoi"], "Công ty Mới")
+        html = client.get("/directory/").content.decode()
+        assert "Công ty Bộ nhớ đệm" in html and "Công ty Mới" not in html, "the list is the cached one"
+        time.sleep(2.1)
+        html = client.get("/directory/").content.decode()
+    assert "Công ty Đổi tên" in html and "Công ty Mới" in html and "Công ty Bộ nhớ đệm" not in html
+
+
+@pytest.mark.parametrize("change", ["hide", "delete"])
+def test_hiding_or_deleting_a_record_empties_every_page_at_once(
+    client, network, make_org, make_person, change, django_capture_on_commit_callbacks
+):
+    org = make_org(network["hanoi"], "Công ty Sắp ẩn")
+    person = make_person(network["hanoi"], "Lê Sắp Ẩn", organisation=org)
+    pages = [
+        "/directory/",
+        "/people/",
+        "/search/?q=sap",
+        f"/organisations/{org.slug}/",
+        f"/people/{person.slug}/",
+    ]
+    for path in pages:
+        assert client.get(path).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "hide":
+            update_organisation(org, actor=None, visibility="center")
+            update_person(person, actor=None, visibility="private")
+        else:
+            delete_person(person, actor=None)
+            delete_organisation(org, actor=None)
+    for path in pages[:3]:
+        html = client.get(path).content.decode()
+        assert "Sắp ẩn" not in html and "Sắp Ẩn" not in html, path
+    assert client.get(pages[3]).status_code == 404
+    assert client.get(pages[4]).status_code == 404
 
 
 def test_every_public_page_is_cached_for_anonymous_visitors(client, network, make_org, make_person):
@@ -164,3 +219,46 @@ def test_a_page_not_cached_yet_reuses_the_cached_counts_and_cards(client, networ
     n, response = _queries(client, "/directory/?page=2&utm_source=mail")
     assert response.content.decode().count("#tag-0") == 5
     assert n == 1, "the page's rows: their cards are cached"
+
+
+def check_record_versions(org, capture) -> None:
+    """An entry that showed a record is served only while the record keeps the version it showed,
+    also when its reader loaded the record before an edit committed and stored the page after."""
+    from django.test import RequestFactory
+
+    from innohub.core import cache as shared
+
+    reader = RequestFactory().get("/organisations/x/")
+    shared.depends_on(reader, org)
+    key = shared.key("test", ("record-versions", org.pk))
+    assert shared.store_response(key, HttpResponse("v1"), 30, 1000, request=reader)
+    assert shared.cached_response(key).content == b"v1"
+    late = RequestFactory().get("/organisations/x/")
+    shared.depends_on(late, org)  # loaded before the edit below commits…
+    with capture(execute=True):
+        update_organisation(org, actor=None, short_name="Mới")
+    assert shared.cached_response(key) is None, "the edit made the entry stale"
+    assert shared.store_response(key, HttpResponse("late"), 30, 1000, request=late)  # …stored after it
+    assert shared.cached_response(key) is None, "a page of the old version is never served"
+    fresh = RequestFactory().get("/organisations/x/")
+    org.refresh_from_db()
+    shared.depends_on(fresh, org)
+    assert shared.store_response(key, HttpResponse("v2"), 30, 1000, request=fresh)
+    assert shared.cached_response(key).content == b"v2"
+
+
+def test_a_cached_answer_is_served_only_while_its_record_keeps_its_version(
+    network, make_org, django_capture_on_commit_callbacks
+):
+    check_record_versions(make_org(network["hanoi"], "Sao Mai"), django_capture_on_commit_callbacks)
+
+
+@pytest.mark.skipif(not redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_record_versions_live_in_redis_too(network, make_org, django_capture_on_commit_callbacks):
+    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    with override_settings(CACHES=redis):
+        caches["default"].clear()
+        try:
+            check_record_versions(make_org(network["hanoi"], "Sao Mai"), django_capture_on_commit_callbacks)
+        finally:
+            caches["default"].clear()

@@ -102,7 +102,7 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if hit is not None:
             return hit
         response = view(request, *args, **kwargs)
-        anonymous_cache.store(key, response)
+        anonymous_cache.store(key, response, request)
         return response
 
     return wrapper

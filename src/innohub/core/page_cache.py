@@ -2,8 +2,10 @@
 
 A view marked `@anonymous_page` says its answer is the same for every anonymous visitor. The first
 such answer for a host, language, full path and HTMX headers (a results fragment and the full page
-share a URL) is kept under those and the generation token of `innohub.core.cache`, which any write to
-the directory, centers, taxonomy or content replaces; the next anonymous visitor gets it from
+share a URL) is kept under those and the generation token of `innohub.core.cache` (replaced by writes
+to the directory, centers, taxonomy or content; a page showing one organisation or person also keeps
+the record's version, `depends_on`, and is fresh again as soon as it is edited); the next anonymous
+visitor gets it from
 `AnonymousPageCacheMiddleware`, placed right after the static files, without sessions, URL resolution
 or the view. Entries expire after `INNOHUB_PAGE_CACHE_SECONDS` (default 30; 0 turns this off).
 
@@ -81,7 +83,7 @@ class AnonymousPageCacheMiddleware:
         if key is not None and getattr(request, "_innohub_shareable_page", False):
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated:
-                shared.store_response(key, response, seconds(), MAX_PAGE_BYTES, headers=None)
+                shared.store_response(key, response, seconds(), MAX_PAGE_BYTES, headers=None, request=request)
         return response
 
     def process_view(

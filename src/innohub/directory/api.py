@@ -21,6 +21,7 @@ from innohub.centers.models import Center
 from innohub.core.api.auth import READ_AUTH, WRITE_AUTH, api_user
 from innohub.core.api.errors import errors
 from innohub.core.api.pagination import PageParams, page_of, paginate
+from innohub.core.cache import depends_on
 from innohub.core.errors import NotFound, ValidationFailed
 from innohub.directory import services
 from innohub.directory.filters import DirectoryFilters
@@ -267,7 +268,9 @@ def list_organisations(
 )
 def get_organisation(request: HttpRequest, key: str) -> dict[str, Any]:
     user = api_user(request)
-    return _organisation_out(user, get_organisation_for(user, key))
+    org = get_organisation_for(user, key)
+    depends_on(request, org)
+    return _organisation_out(user, org)
 
 
 @router.post(
@@ -436,6 +439,7 @@ def list_people(
 def get_person(request: HttpRequest, key: str) -> dict[str, Any]:
     user = api_user(request)
     person = get_person_for(user, key)
+    depends_on(request, person)
     out = _person_out(user, person)
     log_access(user, person, shown=out, channel="api", reason="directory.person_detail")
     return out

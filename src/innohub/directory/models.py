@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innohub.core.cache import remember_loaded_visibility
 from innohub.core.models import TimeStampedModel, Visibility
 from innohub.core.visibility import VisibleQuerySet
 
@@ -41,7 +42,19 @@ class Tag(models.Model):
         return self.name
 
 
-class Organisation(TimeStampedModel):
+class RecordCacheMixin:
+    """Remembers the visibility a record was loaded with: an anonymous-cache signal (core/cache.py)
+    tells an ordinary edit, which refreshes only this record's pages, from hiding it, which refreshes
+    everything."""
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        obj = super().from_db(db, field_names, values)  # type: ignore[misc]
+        remember_loaded_visibility(obj)
+        return obj
+
+
+class Organisation(RecordCacheMixin, TimeStampedModel):
     center = models.ForeignKey(
         "centers.Center", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("center")
     )
@@ -199,7 +212,7 @@ class OrganisationRelation(models.Model):
         verbose_name_plural = _("relations")
 
 
-class Person(TimeStampedModel):
+class Person(RecordCacheMixin, TimeStampedModel):
     center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="people")
     full_name = models.CharField(max_length=255, verbose_name=_("full name"))
     slug = models.SlugField(max_length=255, unique=True)

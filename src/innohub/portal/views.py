@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from innohub.accounts.access import can
 from innohub.centers.models import Center
 from innohub.content.selectors import get_news_for, news_for
+from innohub.core.cache import depends_on
 from innohub.core.errors import NotFound
 from innohub.core.page_cache import anonymous_page
 from innohub.core.search import SearchPaginator
@@ -203,7 +204,7 @@ def _directory_rows(page: Page) -> list[Organisation]:
             html.append(card.render({"org": org, **common}))
         return html
 
-    cards = shared_fragments("org-card", rows, lambda org: org.pk, render_cards)
+    cards = shared_fragments("org-card", rows, lambda org: (org.pk, org.version), render_cards)
     for org, card_html in zip(rows, cards, strict=True):
         org.card_html = card_html  # type: ignore[attr-defined]
     return rows
@@ -304,6 +305,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         org = directory_selectors.get_organisation_for(user, slug)
     except NotFound as exc:
         raise Http404 from exc
+    depends_on(request, org)
     claim_url = None
     if user.is_authenticated:
         for kwargs in ({"slug": org.slug}, {"org_slug": org.slug}):
@@ -375,6 +377,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         person = directory_selectors.get_person_for(request.user, slug)
     except NotFound as exc:
         raise Http404 from exc
+    depends_on(request, person)
     organisation = None
     if person.organisation_id:
         # The person may be public while their organisation is not: link only what the visitor may see.

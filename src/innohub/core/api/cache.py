@@ -3,8 +3,9 @@
 Anonymous callers all see the same public data, so an anonymous GET that answered 200 is stored in
 Django's cache (locmem on one machine, Redis when `REDIS_URL` is set) under its host, language and full
 path, and served from there until the directory, centers, taxonomies or content change: the key carries
-the generation token of `innohub.core.cache`, replaced on every save, delete or many-to-many change of a
-model of those apps. Entries also expire after `INNOHUB_API_CACHE_SECONDS` (default 30), which bounds
+the generation token of `innohub.core.cache`, replaced on every delete, many-to-many change or save of a
+model of those apps — except an organisation's or a person's edit that keeps its visibility, which
+refreshes its own detail at once (`depends_on`) and lets lists follow within the cache time. Entries also expire after `INNOHUB_API_CACHE_SECONDS` (default 30), which bounds
 staleness for writes this process cannot see (another app server with its own locmem cache, a task
 worker, a bulk import that bypasses signals). Signed-in and token callers are never served from the
 cache: what they see depends on who they are. `INNOHUB_API_CACHE_SECONDS = 0` turns it off.
@@ -42,6 +43,7 @@ def cached_response(request: HttpRequest, language: str) -> tuple[str | None, Ht
     return None, hit
 
 
-def store(key: str | None, response: HttpResponse) -> None:
+def store(key: str | None, response: HttpResponse, request: HttpRequest | None = None) -> None:
+    """Keep the answer, with the versions of the records it showed (`innohub.core.cache.depends_on`)."""
     if key is not None:
-        shared.store_response(key, response, ttl(), MAX_CACHED_BYTES)
+        shared.store_response(key, response, ttl(), MAX_CACHED_BYTES, request=request)
