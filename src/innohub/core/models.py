@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +74,15 @@ class TaskProgress(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+@lru_cache(maxsize=64)
+def _choice_labels(choices: type[models.TextChoices], language: str) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of `value` in the active language. Django's `get_FOO_display()` hashes every lazy
+    label of the field's choices on each call (a translation lookup each); this reads a table made
+    once per language — it matters on lists and search pages that show hundreds of records."""
+    return _choice_labels(choices, get_language() or settings.LANGUAGE_CODE).get(value, value)

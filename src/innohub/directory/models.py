@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from innohub.core.cache import remember_loaded_visibility
-from innohub.core.models import TimeStampedModel, Visibility
+from innohub.core.models import TimeStampedModel, Visibility, choice_label
 from innohub.core.visibility import VisibleQuerySet
 
 
@@ -171,6 +171,9 @@ class Organisation(RecordCacheMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(OrganisationKind, self.kind)
 
 
 class OrganisationMember(models.Model):

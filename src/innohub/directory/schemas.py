@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db.models import QuerySet, TextChoices
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from innohub.core.api.schemas import CenterRef, CountryRef, OrganisationRef, Out, TermOut
-from innohub.core.models import Visibility
+from innohub.core.models import Visibility, choice_label
 from innohub.directory.models import (
     Organisation,
     OrganisationKind,
@@ -194,22 +193,16 @@ def _pick(row: Mapping[str, Any], prefix: str, languages: tuple[str, ...]) -> st
     return ""
 
 
-@lru_cache(maxsize=16)
-def _labels(choices: type[TextChoices], language: str) -> dict[str, str]:
-    # get_FOO_display() hashes the whole choices list on every call; once per language is enough.
-    return {value: str(label) for value, label in choices.choices}
-
-
 def kind_label(kind: str) -> str:
-    return _labels(OrganisationKind, get_language() or "vi").get(kind, kind)
+    return choice_label(OrganisationKind, kind)
 
 
 def relation_label(kind: str) -> str:
-    return _labels(RelationKind, get_language() or "vi").get(kind, kind)
+    return choice_label(RelationKind, kind)
 
 
 def person_relation_label(kind: str) -> str:
-    return _labels(PersonRelationKind, get_language() or "vi").get(kind, kind)
+    return choice_label(PersonRelationKind, kind)
 
 
 def person_relation_out(rel: Any, *, year: int) -> dict[str, Any]:
@@ -287,13 +280,12 @@ def organisation_rows(page: QuerySet[Any]) -> list[dict[str, Any]]:
     rows = list(page.prefetch_related(None).values(*ORGANISATION_COLUMNS))
     tags = _tags_by_owner(Organisation.tags.through, "organisation_id", [r["pk"] for r in rows])
     languages = _languages()
-    labels = _labels(OrganisationKind, get_language() or "vi")
     return [
         {
             "uuid": r["uuid"],
             "slug": r["slug"],
             "kind": r["kind"],
-            "kind_label": labels.get(r["kind"], r["kind"]),
+            "kind_label": kind_label(r["kind"]),
             "name": _pick(r, "name", languages),
             "name_vi": r["name_vi"],
             "name_en": r["name_en"],

@@ -299,6 +299,9 @@ SEARCH_TYPES: dict[str, tuple[Callable[..., QuerySet[Any]], Callable[[Any], Sear
     "organisation": (organisations_for, _organisation_hit),
     "person": (people_for, _person_hit),
 }
+#: what a hit shows besides its record (portal/search.html): the lists' other eager loading (tags,
+#: centers, countries) would be read for every one of the `page * page_size` records of each type
+HIT_RELATED = {"organisation": ("province", "stage"), "person": ("organisation",)}
 
 
 def search_all(
@@ -326,7 +329,8 @@ def search_all(
         return SearchResults(q, [], page, page_size, {t: 0 for t in wanted}, {t: False for t in wanted})
     for type_order, type_ in enumerate(wanted):
         selector, to_hit = SEARCH_TYPES[type_]
-        qs = selector(user, filters)
+        qs = selector(user, filters).prefetch_related(None).select_related(None)
+        qs = qs.select_related(*HIT_RELATED.get(type_, ()))
         counts[type_], capped[type_] = count_results(qs)
         if not counts[type_]:
             continue
