@@ -298,7 +298,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 )
 def update_organisation(request: HttpRequest, key: str, payload: OrganisationPatch) -> dict[str, Any]:
     user = api_user(request)
-    org = get_organisation_for(user, key)
+    org = get_organisation_for(user, key, related=False)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     fields = _service_fields(user, data, is_org=True)
@@ -470,7 +470,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, A
 )
 def update_person(request: HttpRequest, key: str, payload: PersonPatch) -> dict[str, Any]:
     user = api_user(request)
-    person = get_person_for(user, key)
+    person = get_person_for(user, key, related=False)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     fields = _service_fields(user, data, is_org=False)

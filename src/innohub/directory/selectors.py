@@ -78,30 +78,27 @@ def _lookup(value: str) -> dict[str, Any]:
         return {"slug": value}
 
 
-def get_organisation_for(user: Any, key: str) -> Organisation:
-    """By slug or UUID; a record the user may not see is the same 404 as a missing one."""
-    obj = (
-        Organisation.objects.visible_to(user)
-        .select_related(
+def get_organisation_for(user: Any, key: str, *, related: bool = True) -> Organisation:
+    """By slug or UUID; a record the user may not see is the same 404 as a missing one. `related=False`:
+    the record alone (before a write, which reads and locks it again)."""
+    qs = Organisation.objects.visible_to(user)
+    if related:
+        qs = qs.select_related(
             "province", "legacy_province", "stage", "center", "country", "readiness_level", "commune"
-        )
-        .prefetch_related("sectors", "science_fields", "tags")
-        .filter(**_lookup(key))
-        .first()
-    )
+        ).prefetch_related("sectors", "science_fields", "tags")
+    obj = qs.filter(**_lookup(key)).first()
     if obj is None:
         raise NotFound()
     return obj
 
 
-def get_person_for(user: Any, key: str) -> Person:
-    obj = (
-        Person.objects.visible_to(user)
-        .select_related("organisation", "province", "country", "center")
-        .prefetch_related("sectors", "science_fields", "tags")
-        .filter(**_lookup(key))
-        .first()
-    )
+def get_person_for(user: Any, key: str, *, related: bool = True) -> Person:
+    qs = Person.objects.visible_to(user)
+    if related:
+        qs = qs.select_related("organisation", "province", "country", "center").prefetch_related(
+            "sectors", "science_fields", "tags"
+        )
+    obj = qs.filter(**_lookup(key)).first()
     if obj is None:
         raise NotFound()
     return obj

@@ -85,6 +85,17 @@ def _clean_org_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+#: what the search text of a record is made of (directory/indexing.py; a test reads it off the
+#: functions): an update that changes none of it keeps the text it has and skips two queries
+ORG_SEARCH_INPUTS = frozenset(
+    {"name", "name_vi", "name_en", "short_name", "tax_code", "kind", "province", "province_id"}
+    | {"description", "description_vi", "description_en", "sectors", "tags"}
+)
+PERSON_SEARCH_INPUTS = frozenset(
+    {"full_name", "title", "organisation", "organisation_id", "bio", "bio_vi", "bio_en", "tags"}
+)
+
+
 def refresh_organisation_index(org: Organisation) -> None:
     sector_names = [getattr(s, "name_vi", "") or "" for s in org.sectors.all()] if org.pk else []
     tag_names = [t.name for t in org.tags.all()] if org.pk else []
@@ -213,7 +224,8 @@ def update_organisation(
         locked.save()
         locked.refresh_from_db()
         _set_m2m(locked, m2m)
-        refresh_organisation_index(locked)
+        if ORG_SEARCH_INPUTS.intersection([*fields, *m2m]):
+            refresh_organisation_index(locked)
     return locked
 
 
@@ -405,7 +417,8 @@ def update_person(
         locked.save()
         locked.refresh_from_db()
         _set_m2m(locked, m2m)
-        refresh_person_index(locked)
+        if PERSON_SEARCH_INPUTS.intersection([*fields, *m2m]):
+            refresh_person_index(locked)
     return locked
 
 
