@@ -200,6 +200,10 @@ def _release(holder: Any, using: str) -> None:
         if isinstance(holder, int):
             os.close(holder)
         else:
+            # Unlock first: closing the connection alone frees the lock only once the server's backend
+            # has noticed and exited, so a check right after the release could still find it held.
+            with contextlib.suppress(Exception), holder.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock_all()")
             holder.close()
 
 
