@@ -22,3 +22,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "ERROR"},
 }
+# Every request comes from 127.0.0.1: the per-address limits (ADR: hardening, docs/quality.md) would
+# count the whole benchmark as one visitor and answer 429 (behind a proxy, visitors are distinct).
+INNOHUB_RATE_LIMITS_ENABLED = False
