@@ -396,7 +396,8 @@ def main() -> int:
     log_path.unlink(missing_ok=True)  # only this run's server log is searched for tracebacks
     scenario_path = var_dir / "scenario.json"
     env = production_env(args.db, var_dir)
-    if args.cache == "redis":
+    use_redis = args.cache == "redis"
+    if use_redis:
         env["REDIS_URL"] = REDIS_URL
     profile_dir = var_dir / "profile"
     if args.profile:
@@ -420,7 +421,7 @@ def main() -> int:
     try:
         log(f"resetting PostgreSQL database {args.db} …")
         reset_database(args.db)
-        if args.cache == "redis":
+        if use_redis:
             reset_redis(REDIS_URL)
         run_step("migrate", [python, manage, "migrate", "--noinput", "-v0"], env)
         run_step("load_taxonomies", [python, manage, "load_taxonomies", "-v0"], env)
@@ -467,7 +468,7 @@ def main() -> int:
             return status
         log(f"server up; {args.users} users {counts} for {args.seconds:.0f} s, think time {args.think} s")
         result["loadavg_before"] = loadavg()
-        meter = CpuMeter(proc.pid, args.db, cache=args.cache == "redis")
+        meter = CpuMeter(proc.pid, args.db, cache=use_redis)
         meter.start()
         client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         driver = [
@@ -518,7 +519,7 @@ def main() -> int:
             "db": round(1000 * meter.used("db") / served, 1),
             "client": round(1000 * client_cpu / served, 1),
         }
-        if args.cache == "redis":
+        if use_redis:
             result["cpu_ms_per_request"]["cache"] = round(1000 * meter.used("cache") / served, 1)
         # Cores the server and its database actually got, against the 2 a dedicated machine offers.
         result["server_cores_used"] = round((meter.used("app") + meter.used("db")) / meter.seconds, 2)
@@ -564,7 +565,7 @@ def main() -> int:
                 "seconds": round(time.perf_counter() - started, 1),
                 "db": "postgresql",
                 "settings": "innohub.config.settings.prod",
-                "cache": "redis" if args.cache == "redis" else "per-worker memory",
+                "cache": "redis" if use_redis else "per-worker memory",
                 "server": (
                     f"gunicorn gthread {args.workers}x{args.threads}"
                     if args.threads > 1

@@ -5,9 +5,9 @@ such answer for a host, language, full path and HTMX headers (a results fragment
 share a URL) is kept under those and the generation token of `innohub.core.cache` (replaced by writes
 to the directory, centers, taxonomy or content; a page showing one organisation or person also keeps
 the record's version, `depends_on`, and is fresh again as soon as it is edited); the next anonymous
-visitor gets it from
-`AnonymousPageCacheMiddleware`, placed right after the static files, without sessions, URL resolution
-or the view. Entries expire after `INNOHUB_PAGE_CACHE_SECONDS` (default 30; 0 turns this off).
+visitor gets it from `AnonymousPageCacheMiddleware`, placed right after the static files, without
+sessions, URL resolution or the view. Entries expire after `INNOHUB_PAGE_CACHE_SECONDS` (default 30;
+0 turns this off).
 
 Served and stored only for GETs without a session cookie, a message cookie or an `Authorization`
 header (without a session nobody is signed in); stored only when the answer is a 200 that sets no

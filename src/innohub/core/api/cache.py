@@ -5,9 +5,10 @@ Django's cache (locmem on one machine, Redis when `REDIS_URL` is set) under its 
 path, and served from there until the directory, centers, taxonomies or content change: the key carries
 the generation token of `innohub.core.cache`, replaced on every delete, many-to-many change or save of a
 model of those apps — except an organisation's or a person's edit that keeps its visibility, which
-refreshes its own detail at once (`depends_on`) and lets lists follow within the cache time. Entries also expire after `INNOHUB_API_CACHE_SECONDS` (default 30), which bounds
-staleness for writes this process cannot see (another app server with its own locmem cache, a task
-worker, a bulk import that bypasses signals). Signed-in and token callers are never served from the
+refreshes its own detail at once (`depends_on`) and lets lists follow within the cache time. Entries
+also expire after `INNOHUB_API_CACHE_SECONDS` (default 30), which bounds staleness for writes this
+process cannot see (another app server with its own locmem cache, a task worker, a bulk import that
+bypasses signals). Signed-in and token callers are never served from the
 cache: what they see depends on who they are. `INNOHUB_API_CACHE_SECONDS = 0` turns it off.
 
 Why: a list endpoint spends most of its time in the database and the ORM; the public portal and
