@@ -181,6 +181,38 @@ def test_search_results_stay_an_ordinary_queryset(orgs):
     assert names(text_search(qs, "anh")) == ["Anh Giang Robotics"]
 
 
+def test_filters_resolve_codes_once_and_leave_plain_id_conditions(network, orgs, django_assert_num_queries):
+    from dataclasses import replace
+
+    from django.db.models import F
+
+    from innohub.taxonomy.models import LegacyProvince
+
+    merged = LegacyProvince.objects.exclude(code=F("province__code")).select_related("province").first()
+    assert merged is not None
+    org = make_org(network["hanoi"], "Hợp tác xã Chè Sạch", province=merged.province)
+    filters = DirectoryFilters(province=[merged.code], center=["mien-bac"], stage=["idea", "no-such-stage"])
+    with django_assert_num_queries(4):  # province, center slugs, center subtree, stage
+        qs = filters.apply_structured(Organisation.objects.all())
+    sql = str(qs.query)
+    # the record query compares its own columns with ids: no join to the small tables
+    for table in ("taxonomy_province", "taxonomy_stage", "centers_center"):
+        assert table not in sql
+    assert '"province_id" IN' in sql and '"center_id" IN' in sql and '"stage_id" IN' in sql
+    # a former (pre-2025) code still finds the records of the province it became part of
+    assert org in DirectoryFilters(province=[merged.code]).apply_structured(Organisation.objects.all())
+    # the copies the facets make (one filter cleared) reuse what was resolved
+    with django_assert_num_queries(0):
+        replace(filters, stage=[]).apply_structured(Organisation.objects.all())
+    # codes that resolve to nothing leave nothing, without a query on the records
+    assert list(DirectoryFilters(province=["99"]).apply_structured(Organisation.objects.all())) == []
+    assert (
+        DirectoryFilters(center=["no-such-center"])
+        .apply_structured(Organisation.objects.all())
+        .query.is_empty()
+    )
+
+
 # --- the database keeps the index current ------------------------------------------------------
 
 
