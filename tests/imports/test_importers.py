@@ -223,6 +223,42 @@ def test_wrong_encoding_is_refused_with_advice(do_import):
     assert Organisation.objects.count() == 0
 
 
+def test_xlsx_formulas_without_results_are_refused_with_advice(do_import):
+    # A library that writes formulas without computing them (openpyxl here) leaves no value to read:
+    # the rows would otherwise look empty or nameless.
+    data = xlsx_bytes(
+        [
+            ["Công ty Lúa Vàng", "startup", "", "01", "", "", "", ""],
+            ['=CONCAT("Quỹ ", "Mekong")', "investor", "", "92", "", "", "", ""],
+        ]
+    )
+    report = do_import(data, name="orgs.xlsx")
+    assert not report.ok and report.file_error
+    assert "A3" in report.file_error and "formula" in report.file_error
+    assert Organisation.objects.count() == 0, "nothing is written, not even the good row"
+
+
+def test_xlsx_formulas_with_stored_results_are_read_as_their_values(do_import):
+    import io
+    import zipfile
+
+    data = xlsx_bytes([['=CONCAT("Quỹ ", "Mekong")', "investor", "", "92", "", "", "", ""]])
+    # what Excel and LibreOffice save: the formula and, next to it, its result
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</f><v />", "</f><v>Quỹ Mekong</v>".encode()).replace(
+                    b'<c r="A2">', b'<c r="A2" t="str">'
+                )
+            target.writestr(item, body)
+    report = do_import(out.getvalue(), name="orgs.xlsx")
+    assert report.ok, report.file_error or report.errors
+    assert Organisation.objects.get().name == "Quỹ Mekong"
+
+
 def test_utf16_with_bom_is_accepted(do_import):
     data = codecs.BOM_UTF16_LE + "name\tprovince\nCông ty Đông Á\t01\n".encode("utf-16-le")
     report = do_import(data, name="orgs.txt")

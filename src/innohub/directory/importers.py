@@ -438,6 +438,17 @@ def _read_xlsx(data: bytes) -> Table:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(_("The workbook has no sheet."), code="empty_file")
+        cell = _uncalculated_formula(sheet)
+        if cell:
+            raise ImportFileError(
+                _(
+                    "Cell %(cell)s holds a formula whose result was never calculated (the program that "
+                    "wrote the file does not compute formulas). Open the file in Excel or LibreOffice and "
+                    "save it again, or replace the formulas by their values."
+                )
+                % {"cell": cell},
+                code="uncalculated_formula",
+            )
         headers: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
         max_rows = _max_rows()
@@ -467,6 +478,31 @@ def _read_xlsx(data: bytes) -> Table:
     if headers is None:
         raise ImportFileError(_("The file is empty."), code="empty_file")
     return Table(headers=headers, rows=rows)
+
+
+#: a cell of the default (numeric) type holding a formula and no result: `<c r="B2"><f>A2*2</f><v/></c>`
+#: (a formula whose result is empty text is `t="str"` with an empty value, and is kept)
+_UNCALCULATED = re.compile(
+    rb'<c\b(?![^>]*\bt=")[^>]*\br="([A-Z]+[0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*'
+    rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _uncalculated_formula(sheet: Any) -> str | None:
+    """The first cell holding a formula without its result, if any.
+
+    Workbooks are read with the results Excel or LibreOffice stored next to each formula; a file
+    written by a library that stores formulas only (openpyxl, many exporters) would read as empty
+    cells — rows skipped or "name required" — instead of saying what is wrong."""
+    try:  # openpyxl's read-only sheet: the sheet's XML in the workbook's archive
+        with sheet.parent._archive.open(sheet._worksheet_path) as xml:
+            data = xml.read()
+    except (AttributeError, KeyError, OSError):
+        return None
+    if b"<f" not in data:
+        return None
+    found = _UNCALCULATED.search(data)
+    return found.group(1).decode() if found else None
 
 
 def _max_rows() -> int:
