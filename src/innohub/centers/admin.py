@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -58,10 +59,14 @@ class CenterAdmin(ModelAdmin, TabbedTranslationAdmin):
             obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.pk}/"
             obj.save(update_fields=["path"])
             return
+        # A change is a new version, as the services count it: a form or API client that read the
+        # center before this edit is refused (409) instead of silently undoing it.
+        obj.version = F("version") + 1  # type: ignore[assignment]
         if "parent" in form.changed_data:
             new_parent = obj.parent
             obj.parent = Center.objects.get(pk=obj.pk).parent
             obj.save()
-            move_center(obj, actor=request.user, parent=new_parent)
+            move_center(obj, actor=request.user, parent=new_parent)  # reads the center back
             return
         obj.save()
+        obj.refresh_from_db(fields=["version"])
