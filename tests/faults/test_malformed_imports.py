@@ -91,13 +91,14 @@ def test_file_errors_are_translated(importer, kind, network, make_member):
 
 def test_formula_cells_are_never_evaluated(importer):
     """An XLSX formula is data, not code: it is not computed (the importer reads stored values only),
-    so the row has no name and the whole file is refused; text that merely looks like a formula in a
-    CSV is kept as text, and exports neutralise it (tests/imports/test_views.py)."""
+    and a formula stored without a result refuses the whole file, naming the cell; text that merely
+    looks like a formula in a CSV is kept as text, and exports neutralise it
+    (tests/imports/test_views.py)."""
     row = ["", "startup", "", "01", "", "", "", ""]
     data = xlsx_bytes([['=HYPERLINK("http://evil.example","x")', *row[1:]], ["=1+1", *row[1:]]])
     report = importer("x.xlsx", data, "organisations")
     assert not report.ok
-    assert {(e.line, e.column) for e in report.errors} == {(2, "name"), (3, "name")}
+    assert report.file_error and "A2" in report.file_error and "evil" not in report.file_error
     assert Organisation.objects.count() == 0
 
     text = b'name,province\n"=HYPERLINK(""http://evil.example"",""x"")",01\n'
