@@ -77,12 +77,6 @@ class DirectoryFilters:
             self._resolved[key] = sorted(set(qs.values_list("pk", flat=True)))
         return self._resolved[key]
 
-    def province_q(self, prefix: str = "") -> Q:
-        codes = self.province
-        return Q(**{f"{prefix}province__code__in": codes}) | Q(
-            **{f"{prefix}province__legacy_provinces__code__in": codes}
-        )
-
     def apply_structured(self, qs: QuerySet[Any], *, is_org: bool = True) -> QuerySet[Any]:
         """Every filter except the text query (the search backend applies that)."""
         if self.kind and is_org:
