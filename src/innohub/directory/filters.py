@@ -3,18 +3,15 @@ filtersets): parse once from query parameters, apply once to a queryset."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import reduce
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 MULTI_KEYS = ("kind", "sector", "province", "stage", "center", "tag", "visibility")
-
-
-def _criteria() -> list[Any]:
-    """The filter fields (not the resolution cache)."""
-    return [f for f in fields(DirectoryFilters) if not f.name.startswith("_")]
 
 
 def _as_list(data: Mapping[str, Any], key: str) -> list[str]:
@@ -59,12 +56,12 @@ class DirectoryFilters:
         return cls(**kwargs)
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in _criteria())
+        return not any(getattr(self, f.name) for f in _CRITERIA)
 
     def as_params(self) -> dict[str, Any]:
         """Back to query parameters (for pagination links and exports)."""
         out: dict[str, Any] = {}
-        for f in _criteria():
+        for f in _CRITERIA:
             value = getattr(self, f.name)
             if value not in (None, "", []):
                 out[f.name] = value
@@ -72,9 +69,11 @@ class DirectoryFilters:
 
     # --- applying ------------------------------------------------------------------------------
 
-    def _ids(self, qs: QuerySet[Any], key: tuple[Any, ...]) -> list[int]:
+    def _ids(self, key: tuple[Any, ...], rows: Callable[[], QuerySet[Any] | None]) -> list[int]:
+        """The ids of `rows()` (None: nothing), looked up once per filter set and its copies."""
         if key not in self._resolved:
-            self._resolved[key] = sorted(set(qs.values_list("pk", flat=True)))
+            qs = rows()
+            self._resolved[key] = [] if qs is None else sorted(set(qs.values_list("pk", flat=True)))
         return self._resolved[key]
 
     def apply_structured(self, qs: QuerySet[Any], *, is_org: bool = True) -> QuerySet[Any]:
@@ -89,8 +88,8 @@ class DirectoryFilters:
             from innohub.taxonomy.models import Sector
 
             sector_ids = self._ids(
-                Sector.objects.filter(Q(code__in=self.sector) | Q(parent__code__in=self.sector)),
                 ("sector", *self.sector),
+                lambda: Sector.objects.filter(Q(code__in=self.sector) | Q(parent__code__in=self.sector)),
             )
             m2m = qs.model._meta.get_field("sectors")
             through = m2m.remote_field.through.objects.filter(sector_id__in=sector_ids)
@@ -99,28 +98,27 @@ class DirectoryFilters:
             from innohub.taxonomy.models import Province
 
             province_ids = self._ids(
-                Province.objects.filter(
+                ("province", *self.province),
+                lambda: Province.objects.filter(
                     Q(code__in=self.province) | Q(legacy_provinces__code__in=self.province)
                 ),
-                ("province", *self.province),
             )
             qs = qs.filter(province_id__in=province_ids) if province_ids else qs.none()
         if self.stage and is_org:
             from innohub.taxonomy.models import Stage
 
-            stage_ids = self._ids(Stage.objects.filter(code__in=self.stage), ("stage", *self.stage))
+            stage_ids = self._ids(("stage", *self.stage), lambda: Stage.objects.filter(code__in=self.stage))
             qs = qs.filter(stage_id__in=stage_ids) if stage_ids else qs.none()
         if self.center:
             from innohub.centers.models import Center
 
-            key = ("center", *self.center)
-            if key not in self._resolved:
+            def subtrees() -> QuerySet[Any] | None:  # the chosen centers and the centers below them
                 paths = list(Center.objects.filter(slug__in=self.center).values_list("path", flat=True))
-                center_q = Q()
-                for path in paths:
-                    center_q |= Q(path__startswith=path)
-                self._resolved[key] = self._ids(Center.objects.filter(center_q), key) if paths else []
-            center_ids = self._resolved[key]
+                if not paths:
+                    return None
+                return Center.objects.filter(reduce(operator.or_, [Q(path__startswith=p) for p in paths]))
+
+            center_ids = self._ids(("center", *self.center), subtrees)
             qs = qs.filter(center_id__in=center_ids) if center_ids else qs.none()
         if self.tag:
             qs = qs.filter(pk__in=qs.model.objects.filter(tags__slug__in=self.tag).values("pk"))
@@ -131,3 +129,7 @@ class DirectoryFilters:
         if is_org and self.founded_to is not None:
             qs = qs.filter(founded_year__lte=self.founded_to)
         return qs
+
+
+#: the filter fields (not the resolution cache)
+_CRITERIA = tuple(f for f in fields(DirectoryFilters) if not f.name.startswith("_"))
