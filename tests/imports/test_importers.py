@@ -238,6 +238,30 @@ def test_xlsx_formulas_without_results_are_refused_with_advice(do_import):
     assert Organisation.objects.count() == 0, "nothing is written, not even the good row"
 
 
+def test_xlsx_formulas_are_found_wherever_the_sheet_is_cut_for_scanning(monkeypatch):
+    # The sheet's XML is scanned piece by piece: a formula cell is found whatever piece boundary cuts
+    # it (every offset, for pieces smaller than the cell), after many plain cells.
+    import io
+    import zipfile
+    from types import SimpleNamespace
+
+    from innohub.directory import importers
+
+    plain = "".join(f'<c r="A{i}" t="inlineStr"><is><t>Công ty {i}</t></is></c>' for i in range(2, 40))
+    xml = f'<sheetData><row r="1">{plain}<c r="B7"><f>A2*2</f><v /></c></row></sheetData>'.encode()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("sheet.xml", xml)
+    sheet = SimpleNamespace(
+        parent=SimpleNamespace(_archive=zipfile.ZipFile(archive)), _worksheet_path="sheet.xml"
+    )
+    monkeypatch.setattr(importers, "_SCAN_OVERLAP", 400)
+    for chunk in [*range(7, 60), 1 << 20]:
+        monkeypatch.setattr(importers, "_SCAN_CHUNK", chunk)
+        assert importers._uncalculated_formula(sheet) == "B7", chunk
+    assert importers._uncalculated_formula(SimpleNamespace()) is None, "not an openpyxl sheet: no check"
+
+
 def test_xlsx_formulas_with_stored_results_are_read_as_their_values(do_import):
     import io
     import zipfile

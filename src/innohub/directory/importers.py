@@ -488,6 +488,12 @@ _UNCALCULATED = re.compile(
 )
 
 
+#: the sheet's XML is scanned in pieces of this size (a 50 MB upload can unpack to several hundred
+#: MB), each searched together with the end of the previous one: a cell is far shorter than that
+_SCAN_CHUNK = 1 << 20
+_SCAN_OVERLAP = 64 * 1024
+
+
 def _uncalculated_formula(sheet: Any) -> str | None:
     """The first cell holding a formula without its result, if any.
 
@@ -495,14 +501,18 @@ def _uncalculated_formula(sheet: Any) -> str | None:
     written by a library that stores formulas only (openpyxl, many exporters) would read as empty
     cells — rows skipped or "name required" — instead of saying what is wrong."""
     try:  # openpyxl's read-only sheet: the sheet's XML in the workbook's archive
-        with sheet.parent._archive.open(sheet._worksheet_path) as xml:
-            data = xml.read()
+        xml = sheet.parent._archive.open(sheet._worksheet_path)
     except (AttributeError, KeyError, OSError):
         return None
-    if b"<f" not in data:
-        return None
-    found = _UNCALCULATED.search(data)
-    return found.group(1).decode() if found else None
+    with xml:
+        tail = b""
+        while chunk := xml.read(_SCAN_CHUNK):
+            window = tail + chunk
+            found = _UNCALCULATED.search(window) if b"<f" in window else None
+            if found:
+                return found.group(1).decode()
+            tail = window[-_SCAN_OVERLAP:]
+    return None
 
 
 def _max_rows() -> int:
