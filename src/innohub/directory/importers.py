@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 from innohub.accounts.access import can
 from innohub.core import search
 from innohub.core.errors import DomainError, Forbidden
-from innohub.core.models import Visibility
+from innohub.core.models import Visibility, choice_label
 from innohub.core.sanitize import ALLOWED_TAGS, clean_html
 from innohub.core.text import _LEGAL_FORMS, fold
 from innohub.core.validators import validate_tax_code
@@ -1659,7 +1659,6 @@ class OrganisationImporter(_Importer):
         actor_id = getattr(_actor_or_none(self.actor), "pk", None)
         slugs = SlugAllocator(Organisation, "org").allocate([r.folded_name for r in records], folded=True)
         tag_ids = _ensure_tags(t for r in records for t in r.tags)
-        kind_labels = {value: str(label) for value, label in OrganisationKind.choices}
         rows: list[dict[str, Any]] = []
         for rec, slug in zip(records, slugs, strict=True):
             f = rec.fields
@@ -1693,7 +1692,7 @@ class OrganisationImporter(_Importer):
                     "name_key": rec.dedup_name[0] if rec.dedup_name else "",
                     "search_text": organisation_index_text(
                         f,
-                        kind_label=kind_labels[f["kind"]],
+                        kind_label=choice_label(OrganisationKind, f["kind"]),
                         sector_names=[getattr(s, "name_vi", None) or s.name for s in rec.sectors],
                         tag_names=rec.tags,
                         folded_name=rec.folded_name,

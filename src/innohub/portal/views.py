@@ -185,7 +185,6 @@ def _directory_rows(page: Page) -> list[Organisation]:
         rows_qs = rows_qs.prefetch_related(None)
     rows: list[Organisation] = list(rows_qs)
     url_pattern = reverse("portal:organisation", args=["-slug-"])
-    kind_labels = {value: str(label) for value, label in OrganisationKind.choices}
     common = {
         "icon_province": icon("geo-alt"),
         "icon_stage": icon("graph-up-arrow"),
@@ -200,7 +199,7 @@ def _directory_rows(page: Page) -> list[Organisation]:
         html = []
         for org in orgs:
             org.portal_url = url_pattern.replace("-slug-", org.slug)  # type: ignore[attr-defined]
-            org.kind_label = kind_labels.get(org.kind, org.kind)  # type: ignore[attr-defined]
+            org.kind_label = org.get_kind_display()  # type: ignore[attr-defined]
             html.append(card.render({"org": org, **common}))
         return html
 
