@@ -16,7 +16,9 @@ guess made PostgreSQL walk the primary key backwards through half the table).
 
 from __future__ import annotations
 
+import bisect
 import json
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -560,14 +562,23 @@ class PostgresEngine(Engine):
         return found | {Alternative(r[0]) for r in near}
 
     def frequencies(self, alternatives: Iterable[Alternative], cap: int) -> dict[Alternative, int]:
+        # Counting a common word up to the cap reads `cap` rows (and a common prefix's whole posting
+        # list first): the words the table's statistics already know to be far above the cap are
+        # answered from them, only the others are counted.
+        alts = list(dict.fromkeys(alternatives))
+        common = common_words(self.connection, self.spec.table)
+        known = {a: cap for a in alts if common.at_least(a.word, prefix=a.prefix) >= COMMON_MARGIN * cap}
+        rest = [a for a in alts if a not in known]
+        if not rest:
+            return known
         if jit_disabled(self.connection):
-            return super().frequencies(alternatives, cap)
+            return {**known, **super().frequencies(rest, cap)}
         # Many small counts in one statement add up to an estimated cost that makes PostgreSQL JIT-
         # compile it (half a second); they are index lookups, so JIT is switched off for it.
         with transaction.atomic(using=self.using):
             with self.connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-            return super().frequencies(alternatives, cap)
+            return {**known, **super().frequencies(rest, cap)}
 
     def _rank_join(self, qs: QuerySet[Any], ranking: Ranking) -> tuple[QuerySet[Any], str]:
         return self._join(qs, PostgresRankJoin, f"{self.spec.index}_ranked", ranking)
@@ -589,6 +600,68 @@ class PostgresEngine(Engine):
         # Counted or grouped as a whole: the GIN index is the way (not the backward walk).
         qs = qs.all()
         return qs.filter(TsMatch(qs.query.get_initial_alias(), expression))
+
+
+#: a word is answered from the statistics only when they put it this many times above the cap
+COMMON_MARGIN = 2
+#: the statistics are trusted only when fewer than this share of the rows changed since they were taken
+STATS_CHANGED_SHARE = 0.2
+#: how long one process keeps a table's common words (the statistics change at each ANALYZE)
+STATS_SECONDS = 300.0
+#: below this many rows counting is cheap anyway, and a sample says little: the statistics are not used
+STATS_MIN_ROWS = 10_000
+
+_common_cache: dict[tuple[str, str], tuple[float, CommonWords]] = {}
+
+
+@dataclass(frozen=True)
+class CommonWords:
+    """The most common words of a table's search vector, as the planner's statistics have them
+    (`pg_stats.most_common_elems`, sampled by ANALYZE), with their estimated number of rows."""
+
+    words: tuple[str, ...] = ()
+    rows: tuple[float, ...] = ()
+
+    def at_least(self, word: str, *, prefix: bool = False) -> float:
+        """Estimated rows containing `word` (0 when the statistics do not list it); with `prefix`, the
+        most common listed word starting with it: a lower bound of the rows matching the prefix."""
+        i = bisect.bisect_left(self.words, word)
+        if not prefix:
+            return self.rows[i] if i < len(self.words) and self.words[i] == word else 0.0
+        best = 0.0
+        while i < len(self.words) and self.words[i].startswith(word):
+            best = max(best, self.rows[i])
+            i += 1
+        return best
+
+
+def common_words(connection: Any, table: str) -> CommonWords:
+    """The table's common words, read from the statistics at most every `STATS_SECONDS` per process.
+    Empty when the statistics are missing, describe a small table (fewer than `STATS_MIN_ROWS`), or
+    are stale (more than `STATS_CHANGED_SHARE` of the rows changed since ANALYZE)."""
+    key = (connection.alias, table)
+    now = time.monotonic()
+    cached = _common_cache.get(key)
+    if cached is None or cached[0] < now:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples, "
+                "t.n_mod_since_analyze FROM pg_stats s "
+                "JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = s.schemaname::regnamespace "
+                "JOIN pg_stat_user_tables t ON t.relid = c.oid "
+                "WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = %s",
+                [table, PG_VECTOR_COLUMN],
+            )
+            row = cursor.fetchone()
+        found = CommonWords()
+        words, freqs, rows, changed = row or (None, None, 0, 0)
+        if words and freqs and rows >= STATS_MIN_ROWS and (changed or 0) <= STATS_CHANGED_SHARE * rows:
+            # the frequencies end with three summary values (minimum, maximum, null share)
+            pairs = sorted(zip(words, (f * rows for f in freqs[: len(words)]), strict=True))
+            found = CommonWords(tuple(w for w, _ in pairs), tuple(n for _, n in pairs))
+        cached = (now + STATS_SECONDS, found)
+        _common_cache[key] = cached
+    return cached[1]
 
 
 def jit_disabled(connection: Any) -> bool:
