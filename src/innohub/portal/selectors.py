@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from innohub.centers.models import Center
 from innohub.core.text import fold
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.models import Organisation, OrganisationKind, Person
-from innohub.directory.selectors import organisations_for
+from innohub.directory.selectors import organisation_facets
 from innohub.portal import cache as portal_cache
 from innohub.taxonomy.models import Province, Sector, Stage
 
@@ -127,57 +125,18 @@ class FacetOption:
     dom_id: str = ""  # id of the option's checkbox, for its label
 
 
-def _facet_counts(qs: QuerySet[Organisation], key: str) -> dict[str, int]:
-    base = Organisation.objects.filter(pk__in=qs.order_by().values("pk")).order_by()
-    if key == "kind":
-        rows = base.values_list("kind").annotate(n=Count("pk"))
-    elif key == "province":
-        rows = base.exclude(province__isnull=True).values_list("province__code").annotate(n=Count("pk"))
-    elif key == "stage":
-        rows = base.exclude(stage__isnull=True).values_list("stage__code").annotate(n=Count("pk"))
-    elif key == "center":
-        rows = base.values_list("center__slug").annotate(n=Count("pk"))
-    elif key == "sector":
-        # A division counts for its section (the filter offers sections).
-        rows = (
-            base.exclude(sectors__isnull=True)
-            .annotate(section=Coalesce("sectors__parent__code", "sectors__code"))
-            .values_list("section")
-            .annotate(n=Count("pk", distinct=True))
-        )
-    else:
-        raise ValueError(key)
-    return {str(value): n for value, n in rows}
-
-
 def organisation_facet_counts(user: Any, filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     """Counts per option of each facet, under every *other* active filter (disjunctive facets:
     ticking a second kind shows how many it would add). Anonymous visitors' counts are cached
-    (portal/cache.py): every page number of a filtered list shares them.
-
-    Uses `innohub.directory.selectors.organisation_facets` when the directory provides it.
-    """
+    (portal/cache.py): every page number of a filtered list shares them. Counted by
+    `innohub.directory.selectors.organisation_facets`."""
     return portal_cache.anonymous_data(
         user, "facet-counts", filters_key(filters), lambda: _organisation_facet_counts(user, filters)
     )
 
 
 def _organisation_facet_counts(user: Any, filters: DirectoryFilters) -> dict[str, dict[str, int]]:
-    from innohub.directory import selectors as directory_selectors
-
-    provided: Callable[..., Any] | None = getattr(directory_selectors, "organisation_facets", None)
-    if provided is not None:
-        # {key: FacetList of (value, label, count)} -> {key: {value: count}}
-        return {
-            key: facets.counts() if hasattr(facets, "counts") else dict(facets)
-            for key, facets in provided(user, filters).items()
-        }
-    out: dict[str, dict[str, int]] = {}
-    for key in FACET_KEYS:
-        cleared: dict[str, Any] = {key: []}
-        others = replace(filters, **cleared)
-        out[key] = _facet_counts(organisations_for(user, others), key)
-    return out
+    return {key: facets.counts() for key, facets in organisation_facets(user, filters).items()}
 
 
 _DIVISION_PREFIXES = ("thanh pho ", "tinh ")
