@@ -298,6 +298,47 @@ def test_search_finds_organisations_and_people(client, network, make_org, make_p
     assert empty.status_code == 200 and empty.context["results"] is None
 
 
+SIMILAR = "data-similar-results"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "note"),
+    [
+        ("", "Không có kết quả khớp chính xác với “Bách khao”. Đang hiển thị kết quả cho “bach khoa”."),
+        ("/en", "Nothing matches “Bách khao” exactly. Showing results for “bach khoa”."),
+        ("/ko", "“Bách khao”와(과) 정확히 일치하는 결과가 없습니다. “bach khoa”에 대한 결과를 표시합니다."),
+    ],
+)
+def test_pages_say_when_results_are_for_a_corrected_query(
+    client, network, make_org, make_person, prefix, note
+):
+    make_org(network["hanoi"], "Đại học Bách khoa", kind="university")
+    make_person(network["hanoi"], "Trần Văn Bình", title="Giảng viên Bách khoa")
+    for path in ("/search/", "/directory/", "/people/"):
+        html = client.get(f"{prefix}{path}", {"q": "Bách khao"}).content.decode()
+        assert SIMILAR in html and note in html, path
+        html = client.get(f"{prefix}{path}", {"q": "Bách khoa"}).content.decode()
+        assert SIMILAR not in html and "Bách khoa" in html, path
+    # the HTMX fragment of the directory list carries it too
+    fragment = client.get(
+        f"{prefix}/directory/",
+        {"q": "Bách khao"},
+        headers={"HX-Request": "true", "HX-Target": "directory-results"},
+    )
+    assert SIMILAR in fragment.content.decode()
+
+
+def test_the_workspace_lists_say_when_results_are_for_a_corrected_query(
+    client, network, make_org, make_member
+):
+    make_org(network["hanoi"], "Đại học Bách khoa", kind="university")
+    client.force_login(make_member(network["hanoi"], "center_staff"))
+    html = client.get(reverse("workspace:directory-organisation-list"), {"q": "bach khao"}).content.decode()
+    assert SIMILAR in html and "“bach khoa”" in html
+    html = client.get(reverse("workspace:directory-organisation-list"), {"q": "bach khoa"}).content.decode()
+    assert SIMILAR not in html
+
+
 @pytest.mark.parametrize(
     ("prefix", "lang", "text"),
     [("", "vi", None), ("/en", "en", "Ecosystem directory"), ("/ko", "ko", None)],

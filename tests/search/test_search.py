@@ -83,6 +83,33 @@ def test_misspelt_words_are_corrected(orgs):
     assert search_info(organisations_for(None, DirectoryFilters(q="bach khoa"))).relaxed is False
 
 
+def test_a_corrected_search_says_what_it_searched_for(orgs):
+    info = search_info(organisations_for(None, DirectoryFilters(q="Bách khao")))
+    assert info.relaxed and info.suggestion == "bach khoa"  # folded words, the misspelt one corrected
+    info = search_info(organisations_for(None, DirectoryFilters(q="khoi ngheip sang")))
+    assert info.relaxed and info.suggestion == "khoi nghiep sang"
+    exact = search_info(organisations_for(None, DirectoryFilters(q="bach khoa")))
+    assert not exact.relaxed and exact.suggestion == ""
+    # text_filter (facets, exports) carries the same information
+    narrowed = search_info(text_filter(Organisation.objects.all(), "bach khao"))
+    assert narrowed.relaxed and narrowed.suggestion == "bach khoa"
+
+
+def test_search_all_reports_corrected_results_only_when_every_type_was_corrected(network):
+    make_org(network["hanoi"], "Đại học Bách khoa", kind="university")
+    make_person(network["hanoi"], "Trần Bách", title="Giảng viên Bách khoa")
+    corrected = search_all(None, "bach khao")
+    assert corrected.total == 2 and corrected.relaxed and corrected.suggestion == "bach khoa"
+    exact = search_all(None, "bach khoa")
+    assert exact.total == 2 and not exact.relaxed and exact.suggestion == ""
+    # "khao" is a person's name as typed, and only a misspelling for the organisations: the page
+    # is not "results for similar words"
+    make_person(network["hanoi"], "Nguyễn Khao")
+    mixed = search_all(None, "khao")
+    assert mixed.counts == {"organisation": 1, "person": 1}
+    assert not mixed.relaxed and mixed.suggestion == ""
+
+
 def test_no_match_is_an_empty_result_not_an_error(orgs):
     assert found("zzzzqqq") == []
     assert found("\"' OR NOT *") == []

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
 from innohub.core.errors import NotFound
-from innohub.core.search import count_results, text_filter, text_search
+from innohub.core.search import SearchInfo, count_results, search_info, text_filter, text_search
 from innohub.core.search.facets import Facet, FacetList, facet_list
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.models import (
@@ -259,6 +259,10 @@ class SearchResults:
     #: matches per type; a capped count is a lower bound (see `capped`)
     counts: dict[str, int]
     capped: dict[str, bool]
+    #: no record matched the words as typed: these are the results of a spelling-tolerant search
+    relaxed: bool = False
+    #: the query as corrected ("bach khao" -> "bach khoa"), when words were corrected
+    suggestion: str = ""
 
     @property
     def total(self) -> int:
@@ -322,6 +326,7 @@ def search_all(
     hits: list[tuple[float, int, int, SearchHit]] = []
     counts: dict[str, int] = {}
     capped: dict[str, bool] = {}
+    relaxed: list[SearchInfo] = []
     if not filters.q.strip():
         return SearchResults(q, [], page, page_size, {t: 0 for t in wanted}, {t: False for t in wanted})
     for type_order, type_ in enumerate(wanted):
@@ -331,9 +336,17 @@ def search_all(
         counts[type_], capped[type_] = count_results(qs)
         if not counts[type_]:
             continue
+        info = search_info(qs)
+        if info is not None and info.relaxed:
+            relaxed.append(info)
         for position, obj in enumerate(qs[: page * page_size]):
             hit = to_hit(obj)
             hits.append((-hit.score, position, type_order, hit))
     hits.sort(key=lambda h: h[:3])
     window = [h[3] for h in hits[(page - 1) * page_size : page * page_size]]
-    return SearchResults(q, window, page, page_size, counts, capped)
+    # Each type is corrected on its own. The results are "similar spellings" only when every type
+    # that found something was corrected; the first suggestion is the one shown.
+    found = sum(1 for n in counts.values() if n)
+    all_relaxed = bool(relaxed) and len(relaxed) == found
+    suggestion = next((i.suggestion for i in relaxed if i.suggestion), "") if all_relaxed else ""
+    return SearchResults(q, window, page, page_size, counts, capped, all_relaxed, suggestion)

@@ -28,6 +28,7 @@ from innohub.accounts.dashboard import pending_claims_for
 from innohub.accounts.web import apply_domain_error, error_status, forbidden
 from innohub.centers.models import Center
 from innohub.core.errors import Conflict, DomainError, NotFound
+from innohub.core.search import relaxed_info
 from innohub.directory import selectors, services
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.forms import (
@@ -152,7 +153,8 @@ def _query_without_page(filters: DirectoryFilters) -> str:
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilters.from_querydict(request.GET)
-    page = _page(request, selectors.organisations_for(request.user, filters))
+    organisations = selectors.organisations_for(request.user, filters)
+    page = _page(request, organisations)
     staff_centers, managed = _editable_ids(request.user)
     admin = scope_for(request.user).is_platform_admin
     for org in page.object_list:
@@ -165,6 +167,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "can_add": admin or bool(centers_where(request.user, "directory.add")),
+        "search_note": relaxed_info(organisations),
         **_filter_context(filters),
     }
     return render(request, "directory/organisation_list.html", context)
@@ -173,7 +176,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilters.from_querydict(request.GET)
-    page = _page(request, selectors.people_for(request.user, filters))
+    people = selectors.people_for(request.user, filters)
+    page = _page(request, people)
     edit_centers = centers_where(request.user, "directory.change")
     admin = scope_for(request.user).is_platform_admin
     for person in page.object_list:
@@ -186,6 +190,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "can_add": admin or bool(centers_where(request.user, "directory.add")),
+        "search_note": relaxed_info(people),
         **_filter_context(filters),
     }
     return render(request, "directory/person_list.html", context)

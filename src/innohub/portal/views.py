@@ -31,7 +31,7 @@ from innohub.content.selectors import get_news_for, news_for
 from innohub.core.cache import depends_on
 from innohub.core.errors import NotFound
 from innohub.core.page_cache import anonymous_page
-from innohub.core.search import SearchPaginator
+from innohub.core.search import SearchPaginator, relaxed_info
 from innohub.core.templatetags.ui import icon
 from innohub.directory import selectors as directory_selectors
 from innohub.directory.filters import DirectoryFilters
@@ -213,9 +213,10 @@ def _directory_rows(page: Page) -> list[Organisation]:
 def directory(request: HttpRequest) -> HttpResponse:
     user = request.user
     filters = DirectoryFilters.from_querydict(request.GET)
+    organisations = directory_selectors.organisations_for(user, filters)
     page = _paginate(
         request,
-        directory_selectors.organisations_for(user, filters),
+        organisations,
         ORGANISATIONS_PER_PAGE,
         count_key=("organisations", selectors.filters_key(filters)),
     )
@@ -231,6 +232,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         "active_filters": bool(params),
         "export_url": _export_url(params) if user.is_authenticated else None,
         "scoped_center": Center.objects.filter(slug__in=filters.center).first() if filters.center else None,
+        # the words as typed found nothing: these results are the spelling-tolerant search's
+        "search_note": relaxed_info(organisations),
     }
     if _htmx_target(request) == "directory-results":
         return _vary_htmx(render(request, "portal/directory/_results.html", context))
@@ -345,11 +348,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @anonymous_page
 def people(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilters.from_querydict(request.GET)
+    people_qs = directory_selectors.people_for(request.user, filters)
     page = _paginate(
-        request,
-        directory_selectors.people_for(request.user, filters),
-        PEOPLE_PER_PAGE,
-        count_key=("people", selectors.filters_key(filters)),
+        request, people_qs, PEOPLE_PER_PAGE, count_key=("people", selectors.filters_key(filters))
     )
     # A public person may work for an organisation the visitor may not see: name only visible ones.
     org_ids = {p.organisation_id for p in page.object_list if p.organisation_id}
@@ -364,6 +365,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "visible_org_ids": visible_org_ids,
         "options": selectors.people_filter_options(),
         "active_filters": bool(filters.as_params()),
+        "search_note": relaxed_info(people_qs),
     }
     if _htmx_target(request) == "people-results":
         return _vary_htmx(render(request, "portal/people/_results.html", context))

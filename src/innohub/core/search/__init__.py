@@ -70,6 +70,7 @@ __all__ = [
     "rebuild_index",
     "register",
     "registered",
+    "relaxed_info",
     "search_info",
     "spec_for",
     "text_filter",
@@ -102,6 +103,10 @@ class SearchInfo:
     ranked: bool
     #: the typo-tolerant query was used
     relaxed: bool
+    #: with `relaxed`: the query's folded words with each corrected word replaced by its likeliest
+    #: correction ("bach khao" -> "bach khoa"), for "showing results for …"; empty when no word was
+    #: corrected (only widened to prefixes)
+    suggestion: str = ""
     #: the ranked ids (ranked searches), the ordering term the results start with, and the
     #: queryset's filter shape right after the search: while it is unchanged, `hits` is its count
     ranking: Ranking | None = field(default=None, repr=False, compare=False)
@@ -117,30 +122,39 @@ def _engine(qs: QuerySet[Any]) -> Engine | None:
     return engine_class(spec, qs.db) if engine_class else None
 
 
-def _plan(engine: Engine, tokens: list[str], match: Callable[[str], Matches]) -> tuple[str, Matches, bool]:
+@dataclass(frozen=True)
+class _Plan:
+    expression: str
+    matches: Matches
+    relaxed: bool = False
+    suggestion: str = ""
+
+
+def _plan(engine: Engine, tokens: list[str], match: Callable[[str], Matches]) -> _Plan:
     """The query to run: strict, or relaxed with corrections when strict finds (almost) nothing.
     `match(expression)` reads the index for one query."""
     strict = strict_terms(tokens)
     expression = engine.expression(strict)
     matches = match(expression)
     if matches.hits >= FEW_HITS:
-        return expression, matches, False
+        return _Plan(expression, matches)
     # Few results: because of the words, or of the filters and visibility? Only misspelt words are
     # corrected: a correctly spelt name that a province filter leaves once is not a typo.
     indexed = matches.indexed if matches.indexed is not None else engine.hits(expression, FEW_HITS)
     if indexed >= FEW_HITS:
-        return expression, matches, False
+        return _Plan(expression, matches)
     corrections = _corrections(engine, tokens)
     # Some strict matches: keep whole words (a 1-result brand search must not fill up with prefix
     # noise); none at all: let every word be a prefix too.
     relaxed = relaxed_terms(tokens, corrections, all_prefix=(indexed == 0))
     if relaxed == strict:
-        return expression, matches, False
+        return _Plan(expression, matches)
     relaxed_expression = engine.expression(relaxed)
     relaxed_matches = match(relaxed_expression)
     if relaxed_matches.hits > matches.hits:
-        return relaxed_expression, relaxed_matches, True
-    return expression, matches, False
+        suggestion = " ".join(corrections[t][0].word if corrections.get(t) else t for t in tokens)
+        return _Plan(relaxed_expression, relaxed_matches, True, suggestion if corrections else "")
+    return _Plan(expression, matches)
 
 
 def _corrections(engine: Engine, tokens: list[str]) -> dict[str, list[Alternative]]:
@@ -191,7 +205,8 @@ def _search(qs: QuerySet[Any], q: str, *, order: bool) -> QuerySet[Any]:
     cap = rank_limit() + 1
     if not order:
         return _narrow(engine, qs, q, tokens, cap)
-    expression, matches, relaxed = _plan(engine, tokens, lambda e: engine.match(qs, e, cap, FEW_HITS))
+    plan = _plan(engine, tokens, lambda e: engine.match(qs, e, cap, FEW_HITS))
+    expression, matches = plan.expression, plan.matches
     ordering = None
     if matches.hits == 0:
         qs = qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))  # no further query
@@ -202,7 +217,8 @@ def _search(qs: QuerySet[Any], q: str, *, order: bool) -> QuerySet[Any]:
         expression=expression,
         hits=matches.hits,
         ranked=matches.ranking is not None,
-        relaxed=relaxed,
+        relaxed=plan.relaxed,
+        suggestion=plan.suggestion,
         ranking=matches.ranking,
         order=ordering,
         shape=filter_shape(qs.query),
@@ -218,10 +234,15 @@ def _narrow(engine: Engine, qs: QuerySet[Any], q: str, tokens: list[str], cap: i
         hits = engine.hits(expression, cap)
         return Matches(hits, indexed=hits)
 
-    expression, matches, relaxed = _plan(engine, tokens, count)
-    qs = qs.none() if matches.hits == 0 else engine.narrow(qs, expression)
+    plan = _plan(engine, tokens, count)
+    qs = qs.none() if plan.matches.hits == 0 else engine.narrow(qs, plan.expression)
     qs.query.innohub_search = SearchInfo(  # type: ignore[attr-defined]
-        q=q, expression=expression, hits=None, ranked=matches.hits < cap, relaxed=relaxed
+        q=q,
+        expression=plan.expression,
+        hits=None,
+        ranked=plan.matches.hits < cap,
+        relaxed=plan.relaxed,
+        suggestion=plan.suggestion,
     )
     return qs
 
@@ -238,6 +259,13 @@ def text_filter(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
 
 def search_info(qs: QuerySet[Any]) -> SearchInfo | None:
     return getattr(qs.query, "innohub_search", None)
+
+
+def relaxed_info(qs: QuerySet[Any]) -> SearchInfo | None:
+    """The search info of `qs` when its results come from the spelling-tolerant query (the words as
+    typed matched nothing), for pages to say so; else None."""
+    info = search_info(qs)
+    return info if info is not None and info.relaxed else None
 
 
 def count_results(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
