@@ -417,10 +417,11 @@ class TransitionIn(Schema):
     version: int | None = Field(None, description="The `version` you read (recommended).")
 
 
-def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+def _as_utc(value: dt.datetime) -> dt.datetime:
     """The instant an aware datetime names, in UTC. Python accepts UTC offsets up to ±24 h, PostgreSQL
-    only up to ±15:59: "10:07-21:18" is stored as the same moment in UTC, not refused by the database."""
-    if value is None or value.tzinfo is None:
+    only up to ±15:59: "10:07-21:18" is stored as the same moment in UTC, not refused by the database.
+    (Runs after pydantic parsed a datetime: an optional field's None never reaches it.)"""
+    if value.tzinfo is None:
         return value
     try:
         return value.astimezone(dt.UTC)
