@@ -78,6 +78,31 @@ def test_broad_filtered_queries_are_newest_first_and_capped(lotus, settings):
     assert count_results(qs, cap=10) == (3, False)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL")
+def test_broad_searches_walk_the_newest_rows_only_for_a_page(lotus, settings):
+    """A page (sliced) walks the primary key backwards testing each row; an exact count, a grouping
+    or a whole read uses the GIN index instead of testing every row of the table."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.INNOHUB_SEARCH_RANK_LIMIT = 1
+    qs = organisations_for(None, DirectoryFilters(q="hoa sen"))
+    assert search_info(qs).ranked is False
+    with CaptureQueriesContext(connection) as ctx:
+        page = [o.name for o in qs[:2]]
+        count = qs.count()
+        everything = [o.name for o in qs]
+        capped = count_results(qs.filter(kind="startup"), cap=1)
+    sqls = [q["sql"] for q in ctx.captured_queries if "_prefetch_related_val" not in q["sql"]]  # not tags
+    page_sql, count_sql, all_sql, capped_sql = sqls
+    assert "ts_match_vq(" in page_sql and "@@" not in page_sql
+    assert "@@" in count_sql and "ts_match_vq(" not in count_sql
+    assert "@@" in all_sql and "ts_match_vq(" not in all_sql
+    assert "ts_match_vq(" in capped_sql  # a capped count stops early too
+    # the same rows either way
+    assert page == everything[:2] and count == len(everything) == 4
+    assert capped == (1, True)
+
+
 def test_pages_of_a_ranked_search_are_slices_of_its_whole_order(network):
     c = network["hanoi"]
     for i in range(12):
