@@ -7,7 +7,14 @@ import pytest
 from django.db import connection, transaction
 
 from innohub.core import search
-from innohub.core.search import SearchPaginator, count_results, search_info, text_filter, text_search
+from innohub.core.search import (
+    SearchPaginator,
+    count_exact,
+    count_results,
+    search_info,
+    text_filter,
+    text_search,
+)
 from innohub.core.search.schema import PG_PUNCTUATION_CLASS, PUNCTUATION
 from innohub.core.text import fold, normalise_name
 from innohub.directory.filters import DirectoryFilters
@@ -101,6 +108,19 @@ def test_broad_searches_walk_the_newest_rows_only_for_a_page(lotus, settings):
     # the same rows either way
     assert page == everything[:2] and count == len(everything) == 4
     assert capped == (1, True)
+
+
+def test_exact_counts_take_a_ranked_search_s_own_count(lotus, settings, django_assert_num_queries):
+    ranked = organisations_for(None, DirectoryFilters(q="hoa sen"))
+    with django_assert_num_queries(0):
+        assert count_exact(ranked) == 4
+    with django_assert_num_queries(1):  # filtered further: counted
+        assert count_exact(ranked.filter(kind="startup")) == 2
+    settings.INNOHUB_SEARCH_RANK_LIMIT = 1
+    broad = organisations_for(None, DirectoryFilters(q="hoa sen"))
+    assert search_info(broad).ranked is False
+    with django_assert_num_queries(1):  # a broad search knows only that it passed the cap
+        assert count_exact(broad) == 4
 
 
 def test_pages_of_a_ranked_search_are_slices_of_its_whole_order(network):

@@ -21,6 +21,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, create_model
 
 from innohub.core.api.schemas import Out
+from innohub.core.search import count_exact
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -71,7 +72,7 @@ def paginate(
     by default the items are the sliced objects themselves."""
     size = min(paging.page_size, MAX_PAGE_SIZE)
     page = paging.page
-    count = items.count() if isinstance(items, QuerySet) else len(items)
+    count = count_exact(items) if isinstance(items, QuerySet) else len(items)
     pages = max(1, math.ceil(count / size))
     offset = (page - 1) * size
     page_items: list[Any] = []

@@ -64,6 +64,7 @@ __all__ = [
     "SearchPaginator",
     "SearchSpec",
     "bulk_index",
+    "count_exact",
     "count_results",
     "deferred_indexes",
     "query_tokens",
@@ -277,19 +278,28 @@ def count_results(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     info = search_info(qs)
     if info is None:
         return qs.count(), False
-    query = qs.query
-    known = (
-        info.hits is not None
-        and filter_shape(query) == info.shape
-        and query.low_mark == 0
-        and query.high_mark is None
-    )
+    known = _known_hits(qs, info)
     if info.ranked:
-        return (info.hits, False) if known and info.hits is not None else (qs.count(), False)
-    if known and info.hits is not None and cap < info.hits:
+        return (known, False) if known is not None else (qs.count(), False)
+    if known is not None and cap < known:
         return cap, True
     n = qs.order_by()[: cap + 1].count()
     return min(n, cap), n > cap
+
+
+def count_exact(qs: QuerySet[Any]) -> int:
+    """`qs.count()`, without a query when `qs` is a ranked search not filtered further (the search
+    counted its matches). For lists that promise an exact count (the API)."""
+    info = search_info(qs)
+    known = _known_hits(qs, info) if info is not None and info.ranked else None
+    return known if known is not None else qs.count()
+
+
+def _known_hits(qs: QuerySet[Any], info: SearchInfo) -> int | None:
+    """The search's own count (capped for a broad search) while `qs` is the search as it was."""
+    query = qs.query
+    unchanged = filter_shape(query) == info.shape and query.low_mark == 0 and query.high_mark is None
+    return info.hits if unchanged else None
 
 
 class SearchPaginator(Paginator):
