@@ -499,7 +499,11 @@ def main() -> None:
         # Django is set up once per process: each database gets its own.
         cmd = [sys.executable, __file__, "--orgs", str(args.orgs), "--queries", str(args.queries)]
         cmd += ["--db", db, "--seed", str(args.seed)]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode:  # the child's own traceback, not only the parent's
+            sys.stderr.write(done.stderr)
+            raise SystemExit(f"search benchmark on {db} failed (exit status {done.returncode})")
+        out = done.stdout
         line = out.strip().splitlines()[-1]
         print(line, flush=True)
         results.append(json.loads(line))

@@ -12,6 +12,7 @@ from innohub.core.search.query import (
     fts5_expression,
     query_tokens,
     relaxed_terms,
+    spelled_as_found,
     strict_terms,
     tsquery_expression,
     typo_kind,
@@ -81,3 +82,12 @@ def test_typo_kinds():
     assert typo_kind("khao", "khoa") == 0
     assert typo_kind("khao", "khai") == 1
     assert typo_kind("khao", "kha") == 2
+
+
+def test_corrected_words_are_written_as_the_results_write_them():
+    texts = ["Công ty Cổ phần Khởi Nghiệp", "Đại học Bách khoa Hà Nội"]
+    assert spelled_as_found("bach khoa", texts) == "Bách khoa"
+    assert spelled_as_found("dai hoc khoi nghiep", texts) == "Đại học Khởi Nghiệp"  # first form found
+    assert spelled_as_found("bach xyz", texts) == "Bách xyz"  # a word no result holds stays folded
+    assert spelled_as_found("bach", []) == "bach"
+    assert spelled_as_found("ha noi", ["Hà_Nội"]) == "Hà Nội"  # split as the index splits

@@ -12,7 +12,14 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
 from innohub.core.errors import NotFound
-from innohub.core.search import SearchInfo, count_results, search_info, text_filter, text_search
+from innohub.core.search import (
+    SearchInfo,
+    count_results,
+    search_info,
+    spelled_as_found,
+    text_filter,
+    text_search,
+)
 from innohub.core.search.facets import Facet, FacetList, facet_list
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.models import (
@@ -349,4 +356,6 @@ def search_all(
     found = sum(1 for n in counts.values() if n)
     all_relaxed = bool(relaxed) and len(relaxed) == found
     suggestion = next((i.suggestion for i in relaxed if i.suggestion), "") if all_relaxed else ""
+    if suggestion:  # as the results write it: "bach khoa" -> "Bách khoa"
+        suggestion = spelled_as_found(suggestion, (t for h in window for t in (h.title, h.subtitle)))
     return SearchResults(q, window, page, page_size, counts, capped, all_relaxed, suggestion)

@@ -28,7 +28,7 @@ from innohub.accounts.dashboard import pending_claims_for
 from innohub.accounts.web import apply_domain_error, error_status, forbidden
 from innohub.centers.models import Center
 from innohub.core.errors import Conflict, DomainError, NotFound
-from innohub.core.search import relaxed_info
+from innohub.core.search import correction_note
 from innohub.directory import selectors, services
 from innohub.directory.filters import DirectoryFilters
 from innohub.directory.forms import (
@@ -167,7 +167,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "can_add": admin or bool(centers_where(request.user, "directory.add")),
-        "search_note": relaxed_info(organisations),
+        "search_note": correction_note(organisations, (org.name for org in page.object_list)),
         **_filter_context(filters),
     }
     return render(request, "directory/organisation_list.html", context)
@@ -190,7 +190,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "can_add": admin or bool(centers_where(request.user, "directory.add")),
-        "search_note": relaxed_info(people),
+        "search_note": correction_note(people, (t for p in page.object_list for t in (p.full_name, p.title))),
         **_filter_context(filters),
     }
     return render(request, "directory/person_list.html", context)

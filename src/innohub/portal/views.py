@@ -31,7 +31,7 @@ from innohub.content.selectors import get_news_for, news_for
 from innohub.core.cache import depends_on
 from innohub.core.errors import NotFound
 from innohub.core.page_cache import anonymous_page
-from innohub.core.search import SearchPaginator, relaxed_info
+from innohub.core.search import SearchPaginator, correction_note
 from innohub.core.templatetags.ui import icon
 from innohub.directory import selectors as directory_selectors
 from innohub.directory.filters import DirectoryFilters
@@ -233,7 +233,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "export_url": _export_url(params) if user.is_authenticated else None,
         "scoped_center": Center.objects.filter(slug__in=filters.center).first() if filters.center else None,
         # the words as typed found nothing: these results are the spelling-tolerant search's
-        "search_note": relaxed_info(organisations),
+        "search_note": correction_note(organisations, (org.name for org in page.object_list)),
     }
     if _htmx_target(request) == "directory-results":
         return _vary_htmx(render(request, "portal/directory/_results.html", context))
@@ -345,6 +345,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- people ----------------------------------------------------------------------------------------
 
 
+def _person_texts(people: Any) -> list[str]:
+    """What a person's card shows that a search can match: the name and the job title."""
+    return [text for p in people for text in (p.full_name, p.title) if text]
+
+
 @anonymous_page
 def people(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilters.from_querydict(request.GET)
@@ -365,7 +370,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "visible_org_ids": visible_org_ids,
         "options": selectors.people_filter_options(),
         "active_filters": bool(filters.as_params()),
-        "search_note": relaxed_info(people_qs),
+        "search_note": correction_note(people_qs, _person_texts(page.object_list)),
     }
     if _htmx_target(request) == "people-results":
         return _vary_htmx(render(request, "portal/people/_results.html", context))

@@ -33,7 +33,7 @@ inserted while the index was deferred; `rebuild_index(model)` rebuilds one from 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +53,7 @@ from innohub.core.search.query import (
     max_distance,
     query_tokens,
     relaxed_terms,
+    spelled_as_found,
     strict_terms,
     typo_kind,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "SearchPaginator",
     "SearchSpec",
     "bulk_index",
+    "correction_note",
     "count_exact",
     "count_results",
     "deferred_indexes",
@@ -71,8 +73,8 @@ __all__ = [
     "rebuild_index",
     "register",
     "registered",
-    "relaxed_info",
     "search_info",
+    "spelled_as_found",
     "spec_for",
     "text_filter",
     "text_search",
@@ -262,11 +264,14 @@ def search_info(qs: QuerySet[Any]) -> SearchInfo | None:
     return getattr(qs.query, "innohub_search", None)
 
 
-def relaxed_info(qs: QuerySet[Any]) -> SearchInfo | None:
-    """The search info of `qs` when its results come from the spelling-tolerant query (the words as
-    typed matched nothing), for pages to say so; else None."""
+def correction_note(qs: QuerySet[Any], texts: Iterable[str]) -> dict[str, str] | None:
+    """For a page to say that its results come from the spelling-tolerant query (the words as typed
+    matched nothing): {"q": as typed, "suggestion": the corrected words as `texts` (the shown
+    records' names) write them, or ""}; None for an ordinary search."""
     info = search_info(qs)
-    return info if info is not None and info.relaxed else None
+    if info is None or not info.relaxed:
+        return None
+    return {"q": info.q, "suggestion": spelled_as_found(info.suggestion, texts) if info.suggestion else ""}
 
 
 def count_results(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:

@@ -39,6 +39,22 @@ def query_tokens(q: str | None) -> list[str]:
     return [t for t in _SPLIT.split(fold(q)) if t][:MAX_TOKENS]
 
 
+def spelled_as_found(folded: str, texts: Iterable[str]) -> str:
+    """Folded words written as the found records write them: "bach khoa" becomes "Bách khoa" when
+    a result is named "Đại học Bách khoa". Each word takes the first form in `texts` that folds to
+    it; a word no text holds stays folded."""
+    wanted = folded.split()
+    forms: dict[str, str] = {}
+    for text in texts:
+        for word in _SPLIT.split(text or ""):
+            key = fold(word)
+            if key in wanted and key not in forms:
+                forms[key] = word
+        if len(forms) == len(set(wanted)):
+            break
+    return " ".join(forms.get(w, w) for w in wanted)
+
+
 @dataclass(frozen=True)
 class Alternative:
     word: str
