@@ -240,7 +240,10 @@ class TsMatch(_AliasExpression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         column = f"{compiler.quote_name_unless_alias(self.alias)}.{PG_VECTOR_COLUMN}"
-        return self.template.format(column=column), [self.payload]
+        return self._template(compiler).format(column=column), [self.payload]
+
+    def _template(self, compiler: Any) -> str:
+        return self.template
 
 
 class TsMatchScan(TsMatch):
@@ -252,14 +255,13 @@ class TsMatchScan(TsMatch):
 
     Only a sliced query (a page, a capped count) can stop early: compiled into anything else — an
     exact count, a grouping, an export reading every match — the test is the indexable `@@`, or
-    the walk would test every row of the table (exact counts of the benchmark's broad queries: p50 95 ms walking, 13 ms with the index)."""
+    the walk would test every row of the table (exact counts of the benchmark's broad queries:
+    p50 95 ms walking, 13 ms with the index)."""
 
     walk_template = "ts_match_vq({column}, to_tsquery('simple'::regconfig, %s))"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        column = f"{compiler.quote_name_unless_alias(self.alias)}.{PG_VECTOR_COLUMN}"
-        template = self.walk_template if compiler.query.high_mark is not None else self.template
-        return template.format(column=column), [self.payload]
+    def _template(self, compiler: Any) -> str:
+        return self.walk_template if compiler.query.high_mark is not None else self.template
 
 
 def filter_shape(query: Any) -> tuple[Any, ...]:
@@ -581,13 +583,15 @@ class PostgresEngine(Engine):
         if not rest:
             return known
         if jit_disabled(self.connection):
-            return {**known, **super().frequencies(rest, cap)}
-        # Many small counts in one statement add up to an estimated cost that makes PostgreSQL JIT-
-        # compile it (half a second); they are index lookups, so JIT is switched off for it.
-        with transaction.atomic(using=self.using):
-            with self.connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-            return {**known, **super().frequencies(rest, cap)}
+            counted = super().frequencies(rest, cap)
+        else:
+            # Many small counts in one statement add up to an estimated cost that makes PostgreSQL
+            # JIT-compile it (half a second); they are index lookups, so JIT is switched off for it.
+            with transaction.atomic(using=self.using):
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+                counted = super().frequencies(rest, cap)
+        return {**known, **counted}
 
     def _rank_join(self, qs: QuerySet[Any], ranking: Ranking) -> tuple[QuerySet[Any], str]:
         return self._join(qs, PostgresRankJoin, f"{self.spec.index}_ranked", ranking)
