@@ -41,6 +41,7 @@ __all__ = [
     "organisation_facets",
     "organisations_for",
     "people_for",
+    "person_texts",
     "people_related_to",
     "relations_of",
     "relations_of_person",
@@ -64,6 +65,12 @@ def organisations_for(user: Any, filters: DirectoryFilters | None = None) -> Que
     if filters.q and not qs.query.is_empty():
         return text_search(qs, filters.q)
     return qs.order_by("name", "pk")
+
+
+def person_texts(people: Any) -> list[str]:
+    """What a person's card shows that a search can match — the name and the job title — for
+    `core.search.correction_note` to write the corrected words as the results do."""
+    return [text for p in people for text in (p.full_name, p.title) if text]
 
 
 def people_for(user: Any, filters: DirectoryFilters | None = None) -> QuerySet[Person]:

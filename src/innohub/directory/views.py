@@ -190,7 +190,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "can_add": admin or bool(centers_where(request.user, "directory.add")),
-        "search_note": correction_note(people, (t for p in page.object_list for t in (p.full_name, p.title))),
+        "search_note": correction_note(people, selectors.person_texts(page.object_list)),
         **_filter_context(filters),
     }
     return render(request, "directory/person_list.html", context)

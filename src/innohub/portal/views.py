@@ -345,11 +345,6 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- people ----------------------------------------------------------------------------------------
 
 
-def _person_texts(people: Any) -> list[str]:
-    """What a person's card shows that a search can match: the name and the job title."""
-    return [text for p in people for text in (p.full_name, p.title) if text]
-
-
 @anonymous_page
 def people(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilters.from_querydict(request.GET)
@@ -370,7 +365,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "visible_org_ids": visible_org_ids,
         "options": selectors.people_filter_options(),
         "active_filters": bool(filters.as_params()),
-        "search_note": correction_note(people_qs, _person_texts(page.object_list)),
+        "search_note": correction_note(people_qs, directory_selectors.person_texts(page.object_list)),
     }
     if _htmx_target(request) == "people-results":
         return _vary_htmx(render(request, "portal/people/_results.html", context))
