@@ -103,7 +103,16 @@ def test_openapi_documents_auth_pagination_and_errors(schema):
     assert params >= {"q", "kind", "sector", "province", "stage", "center", "tag", "visibility"}
     assert params >= {"founded_from", "founded_to", "page", "page_size"}
     page = schema["components"]["schemas"]["OrganisationPage"]
-    assert set(page["properties"]) == {"items", "count", "page", "pages", "next", "previous"}
+    assert set(page["properties"]) == {
+        "items",
+        "count",
+        "page",
+        "pages",
+        "next",
+        "previous",
+        "relaxed",
+        "suggestion",
+    }
     error = schema["components"]["schemas"]["ErrorOut"]
     assert set(error["properties"]) == {"code", "message", "fields"}
     assert "422" in list_op["responses"]

@@ -21,6 +21,20 @@ ORGS = "/api/v1/directory/organisations"
 # --- list: pagination and filters -----------------------------------------------------------------
 
 
+def test_a_misspelt_query_says_it_was_corrected(network, anon):
+    org = make_org(network["hanoi"], "Đại học Bách khoa", kind="university")
+    response = anon.get(ORGS, {"q": "Bách khao"})
+    assert slugs(response) == [org.slug]
+    corrected = response.json()
+    assert corrected["relaxed"] is True and corrected["suggestion"] == "bach khoa"
+    exact = anon.get(ORGS, {"q": "bach khoa"}).json()
+    assert exact["count"] == 1 and exact["relaxed"] is False and exact["suggestion"] is None
+    listed = anon.get(ORGS).json()  # no text query
+    assert listed["relaxed"] is False and listed["suggestion"] is None
+    people = anon.get("/api/v1/directory/people", {"q": "Bách khao"}).json()
+    assert people["count"] == 0 and people["relaxed"] is False
+
+
 def test_pagination_links_keep_the_filters(network, anon):
     for i in range(7):
         make_org(network["hanoi"], f"Công ty Số {i}", kind="startup")

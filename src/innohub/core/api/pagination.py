@@ -1,7 +1,9 @@
 """Page-number pagination for every list endpoint.
 
 Query parameters `page` (from 1) and `page_size` (default 20, capped at 100). The answer is
-`{"items": [...], "count": N, "page": p, "pages": P, "next": url|null, "previous": url|null}`;
+`{"items": [...], "count": N, "page": p, "pages": P, "next": url|null, "previous": url|null,
+"relaxed": bool, "suggestion": str|null}` (the last two say when a text search `q` found nothing as
+typed and its spelling-tolerant form was used);
 `next`/`previous` keep every other query parameter (the filters), so a client can simply follow them.
 A page past the end is an empty `items` list, not an error: records may disappear between two calls.
 
@@ -21,7 +23,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, create_model
 
 from innohub.core.api.schemas import Out
-from innohub.core.search import count_exact
+from innohub.core.search import count_exact, search_info
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -42,6 +44,16 @@ class PageBase(Out):
     pages: int = Field(..., description="Number of pages (at least 1).")
     next: str | None = Field(None, description="URL of the next page, or null on the last page.")
     previous: str | None = Field(None, description="URL of the previous page, or null on the first page.")
+    relaxed: bool = Field(
+        False,
+        description="True when nothing matched the words of `q` as typed: the items are the results of "
+        "the spelling-tolerant search (misspelt words corrected, or every word taken as a prefix).",
+    )
+    suggestion: str | None = Field(
+        None,
+        description="With `relaxed`: the words of `q` (folded: lower case, without accents) with the "
+        'misspelt ones corrected, e.g. "bach khao" -> "bach khoa"; null when no word was corrected.',
+    )
 
 
 _PAGE_SCHEMAS: dict[tuple[type, str], type[PageBase]] = {}
@@ -79,6 +91,8 @@ def paginate(
     if offset < count:
         sliced = items[offset : offset + size]
         page_items = rows(sliced) if rows is not None else list(sliced)
+    info = search_info(items) if isinstance(items, QuerySet) else None
+    relaxed = info if info is not None and info.relaxed else None  # the spelling-tolerant search
     return {
         "items": page_items,
         "count": count,
@@ -86,4 +100,6 @@ def paginate(
         "pages": pages,
         "next": _page_url(request, page + 1) if page < pages else None,
         "previous": _page_url(request, min(page - 1, pages)) if page > 1 else None,
+        "relaxed": relaxed is not None,
+        "suggestion": (relaxed.suggestion or None) if relaxed is not None else None,
     }
