@@ -420,7 +420,16 @@ def test_openapi_lists_the_programmes_operations():
     assert "get" in paths[f"{API}/calls"] and {} in paths[f"{API}/calls"]["get"]["security"]
     assert {"post"} <= set(paths[f"{API}/applications/{{application_uuid}}/submit"])
     page = schema["components"]["schemas"]["CallPage"]
-    assert set(page["properties"]) == {"items", "count", "page", "pages", "next", "previous"}
+    assert set(page["properties"]) == {
+        "items",
+        "count",
+        "page",
+        "pages",
+        "next",
+        "previous",
+        "relaxed",
+        "suggestion",
+    }
     assert (
         json.dumps(paths[f"{API}/calls/{{slug}}/applications"]["get"]["parameters"]).count('"province"') == 1
     )
