@@ -210,6 +210,37 @@ def test_organisation_page_shows_a_public_profile(client, network, provinces, ma
     assert "English description" in en
 
 
+@pytest.mark.parametrize(
+    ("prefix", "amount", "expected"),
+    [
+        ("", 750_000, "750.000 đồng"),
+        ("", 12_500_000_000, "12,5 tỷ đồng"),
+        ("/en", 750_000, "750,000 VND"),
+        ("/en", 12_500_000_000, "12.5 billion VND"),
+        ("/ko", 750_000, "750,000동"),
+    ],
+)
+def test_amounts_are_written_the_way_each_language_writes_numbers(
+    client, network, make_org, prefix, amount, expected
+):
+    """Vietnamese groups thousands with a dot and writes decimals with a comma ("750.000", "12,5");
+    English and Korean the other way round."""
+    org = make_org(network["hanoi"], "Sao Mai", funding_raised_vnd=amount)
+    html = client.get(prefix + reverse("portal:organisation", args=[org.slug])).content.decode()
+    assert expected in html
+    assert "750000" not in html
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("vi", "1.710"), ("en", "1,710"), ("ko", "1,710")])
+def test_figures_group_thousands_in_each_language(lang, expected):
+    """The home page's figures go through `intcomma`."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(lang):
+        assert Template("{% load humanize %}{{ n|intcomma }}").render(Context({"n": 1710})) == expected
+
+
 def test_description_falls_back_to_vietnamese_with_lang_attribute(client, network, make_org):
     org = make_org(network["hanoi"], "Sao Mai", description_vi="<p>Chỉ có tiếng Việt</p>")
     html = client.get(f"/en/organisations/{org.slug}/").content.decode()
