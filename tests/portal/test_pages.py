@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from innohub.directory.services import add_relation, update_organisation
+from innohub.taxonomy.models import LegacyProvince, Province
 from tests.content.factories import NewsArticleFactory
 from tests.factories import CenterFactory
 
@@ -229,6 +230,33 @@ def test_amounts_are_written_the_way_each_language_writes_numbers(
     html = client.get(prefix + reverse("portal:organisation", args=[org.slug])).content.decode()
     assert expected in html
     assert "750000" not in html
+
+
+def test_organisation_page_names_a_former_province_only_when_it_differs(client, network, provinces, make_org):
+    hanoi = make_org(
+        network["hanoi"],
+        "Sao Mai",
+        province=provinces["hanoi"],
+        legacy_province=LegacyProvince.objects.get(code="01"),
+    )
+    html = client.get(reverse("portal:organisation", args=[hanoi.slug])).content.decode()
+    assert "trước đây là" not in html  # "formerly Thành phố Hà Nội" under Thành phố Hà Nội says nothing
+    da_nang = Province.objects.get(code="48")
+    merged = make_org(
+        network["hanoi"],
+        "Hội An Labs",
+        province=da_nang,
+        legacy_province=LegacyProvince.objects.get(code="49"),
+    )
+    html = client.get(reverse("portal:organisation", args=[merged.slug])).content.decode()
+    assert "trước đây là Quảng Nam" in html
+
+
+@pytest.mark.parametrize(("prefix", "expected"), [("", "4 người"), ("/en", "4 people"), ("/ko", "4명")])
+def test_team_size_counts_people_in_each_language(client, network, make_org, prefix, expected):
+    org = make_org(network["hanoi"], "Sao Mai", team_size=4)
+    html = client.get(prefix + reverse("portal:organisation", args=[org.slug])).content.decode()
+    assert expected in html
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("vi", "1.710"), ("en", "1,710"), ("ko", "1,710")])
