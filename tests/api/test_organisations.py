@@ -187,6 +187,17 @@ def test_create_needs_permission_in_the_target_center(network, make_member, toke
     assert list(body["fields"]) == ["center"]
 
 
+def test_a_phone_number_that_cannot_be_dialled_is_a_field_error(network, make_member, token_client):
+    client = token_client(make_member(network["hanoi"], "center_staff"))
+    payload = {"center": "ha-noi", "kind": "startup", "name_vi": "Sao Mai", "phone": "12"}
+    body = assert_error(send(client, "post", ORGS, payload), 422, "validation_error")
+    assert list(body["fields"]) == ["phone"]
+    payload["phone"] = "0912.345.678"
+    response = send(client, "post", ORGS, payload)
+    assert response.status_code == 201, response.content
+    assert Organisation.objects.get(name_vi="Sao Mai").phone == "+84 912 345 678"
+
+
 def test_probable_duplicates_are_refused(network, make_member, token_client):
     make_org(network["hanoi"], "Công ty Trùng Tên", province=Province.objects.get(code="01"))
     client = token_client(make_member(network["hanoi"], "center_staff"))

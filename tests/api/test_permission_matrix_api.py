@@ -167,7 +167,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("patch", "/centers/{slug}"): Row(
         CENTER_ADMIN_WRITE,
         params={"slug": "hanoi_slug"},
-        body=lambda w: {"version": Center.objects.get(slug="ha-noi").version, "phone": "024 1234 5678"},
+        body=lambda w: {"version": Center.objects.get(slug="ha-noi").version, "phone": "024 3826 4567"},
     ),
     ("delete", "/centers/{slug}"): Row(
         CENTER_ADMIN_WRITE | {"admin": 204, "platform": 204}, params={"slug": "child_center"}

@@ -66,10 +66,14 @@ def test_opening_is_validated(network, make_member):
 def test_update_checks_version_and_moving_needs_rights_at_the_new_parent(network, make_member):
     regional_admin = make_member(network["regional"], "center_admin")
     hanoi = network["hanoi"]
-    updated = services.update_center(hanoi, actor=regional_admin, expected_version=hanoi.version, phone="024")
+    updated = services.update_center(
+        hanoi, actor=regional_admin, expected_version=hanoi.version, phone="024 3826 4567"
+    )
     assert updated.version == hanoi.version + 1
     with pytest.raises(Conflict):
-        services.update_center(hanoi, actor=regional_admin, expected_version=hanoi.version, phone="025")
+        services.update_center(
+            hanoi, actor=regional_admin, expected_version=hanoi.version, phone="024 3826 4568"
+        )
     with pytest.raises(Forbidden):  # to the national center: not theirs
         services.update_center(hanoi, actor=regional_admin, parent=network["national"])
     with pytest.raises(ValidationFailed):  # below itself
@@ -77,7 +81,7 @@ def test_update_checks_version_and_moving_needs_rights_at_the_new_parent(network
     entry = LogEntry.objects.get_for_object(hanoi).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == regional_admin
     hanoi.refresh_from_db()
-    assert hanoi.phone == "024" and hanoi.parent == network["regional"]
+    assert hanoi.phone == "+84 24 3826 4567" and hanoi.parent == network["regional"]
 
 
 def test_deactivation_needs_the_parent_no_active_children_and_a_current_version(network, make_member):

@@ -211,11 +211,11 @@ def test_an_administrator_edits_their_center(client, network, make_member):
     page = client.get(url).content.decode()
     assert f'name="version" value="{hanoi.version}"' in page
     assert 'name="parent"' not in page, "a center administrator has nowhere else to put their center"
-    response = client.post(url, _edit_data(hanoi, phone="024 1111 2222", name_en="Hanoi Center"))
+    response = client.post(url, _edit_data(hanoi, phone="024 3826 1111", name_en="Hanoi Center"))
     assert response.status_code == 302
     hanoi.refresh_from_db()
     assert (hanoi.phone, hanoi.name_en, hanoi.parent, hanoi.version) == (
-        "024 1111 2222",
+        "+84 24 3826 1111",
         "Hanoi Center",
         network["regional"],
         2,
@@ -226,21 +226,21 @@ def test_a_stale_edit_gets_a_conflict_message_and_keeps_the_input(client, networ
     hanoi = network["hanoi"]
     admin = make_member(hanoi, "center_admin")
     stale = hanoi.version
-    services.update_center(hanoi, actor=admin, expected_version=stale, phone="000")
+    services.update_center(hanoi, actor=admin, expected_version=stale, phone="024 3826 0000")
     client.force_login(admin)
     url = reverse("workspace:centers-edit", args=["ha-noi"])
-    response = client.post(url, _edit_data(hanoi, version=stale, phone="111", short_name="Của tôi"))
+    response = client.post(url, _edit_data(hanoi, version=stale, phone="0912 345 678", short_name="Của tôi"))
     assert response.status_code == 409
     body = response.content.decode()
     assert tr(Conflict.default_message) in body
     assert 'value="Của tôi"' in body
     hanoi.refresh_from_db()
-    assert (hanoi.phone, hanoi.short_name) == ("000", "")
+    assert (hanoi.phone, hanoi.short_name) == ("+84 24 3826 0000", "")
     assert f'name="version" value="{hanoi.version}"' in body
-    response = client.post(url, _edit_data(hanoi, phone="111", short_name="Của tôi"))
+    response = client.post(url, _edit_data(hanoi, phone="0912 345 678", short_name="Của tôi"))
     assert response.status_code == 302
     hanoi.refresh_from_db()
-    assert (hanoi.phone, hanoi.short_name) == ("111", "Của tôi")
+    assert (hanoi.phone, hanoi.short_name) == ("+84 912 345 678", "Của tôi")
 
 
 def test_moving_a_center_offers_only_allowed_parents(client, network, make_member):

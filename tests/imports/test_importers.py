@@ -446,3 +446,31 @@ def test_imported_records_are_searchable(do_import):
         actor=None, center=Organisation.objects.get().center, kind="startup", name="Hạt Giống Xanh"
     )
     assert text_search(Organisation.objects.all(), "hat giong").count() == 1
+
+
+def test_phone_numbers_are_checked_and_written_in_international_form(do_import):
+    headers = ["name", "kind", "province", "phone"]
+    rows = [
+        ["Công ty Hà Nội", "startup", "01", "024.3826.4567"],
+        ["Công ty Di động", "startup", "01", "0912 345 678"],
+        ["Seoul Partner", "foreign_partner", "01", "+82 2-312-3456"],
+    ]
+    report = do_import(csv_bytes(rows, headers))
+    assert report.ok, report.errors
+    phones = dict(Organisation.objects.values_list("name_vi", "phone"))
+    assert phones == {
+        "Công ty Hà Nội": "+84 24 3826 4567",
+        "Công ty Di động": "+84 912 345 678",
+        "Seoul Partner": "+82 2-312-3456",
+    }
+
+
+def test_a_number_that_cannot_be_dialled_is_reported(do_import):
+    headers = ["name", "kind", "province", "phone"]
+    report = do_import(
+        csv_bytes([["Công ty Tốt", "startup", "01", "0912 345 678"], ["X", "startup", "01", "123"]], headers)
+    )
+    assert not report.ok and Organisation.objects.count() == 0
+    [issue] = report.errors
+    assert (issue.line, issue.column) == (3, "phone")
+    assert "phone number" in issue.message

@@ -91,6 +91,24 @@ def test_invalid_tax_code_is_shown_on_the_field_and_nothing_is_written(client, n
     assert not Organisation.objects.exists()
 
 
+PHONE_ERROR = (
+    "Not a phone number we can dial: write it with its area or mobile prefix (024 3826 4567, "
+    "0912 345 678) or, outside Vietnam, with its country code (+82 2 312 3456)."
+)
+
+
+def test_a_phone_number_is_checked_and_kept_in_international_form(client, network, staff):
+    client.force_login(staff)
+    url = reverse("workspace:directory-organisation-create")
+    response = client.post(url, _form(network["hanoi"], phone="gọi giờ hành chính"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_phone_error"' in body and tr(PHONE_ERROR) in body
+    assert not Organisation.objects.exists()
+    assert client.post(url, _form(network["hanoi"], phone="(024) 3826 4567")).status_code == 302
+    assert Organisation.objects.get().phone == "+84 24 3826 4567"
+
+
 def test_html_in_description_is_sanitised(client, network, staff):
     client.force_login(staff)
     client.post(

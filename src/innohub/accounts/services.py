@@ -7,7 +7,6 @@ other at the same moment cannot leave a center without an administrator.
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -25,10 +24,10 @@ from innohub.accounts.access import ALL, PLATFORM_ADMIN, can, forget_scope, scop
 from innohub.accounts.models import Invitation, Membership, Role, User
 from innohub.centers.models import Center
 from innohub.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from innohub.core.validators import clean_field, validate_phone
 
 INVITATION_VALID_FOR = timedelta(days=14)
 CENTER_ADMIN = "center_admin"
-_PHONE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
 # Languages the mail body is written in, whatever the inviter's UI language: Vietnamese first.
 INVITATION_MAIL_LANGUAGES = ("vi", "en")
 
@@ -310,11 +309,9 @@ def update_profile(
     full_name = (full_name or "").strip()
     if len(full_name) > 255:
         errors["full_name"] = [_("The name is too long (at most 255 characters).")]
-    phone = (phone or "").strip()
-    if phone and not _PHONE.match(phone):
-        errors["phone"] = [
-            _("Enter a phone number with digits only, optionally starting with + (e.g. +84 912 345 678).")
-        ]
+    phone_fields = {"phone": (phone or "").strip()}
+    clean_field(phone_fields, "phone", validate_phone, errors)
+    phone = phone_fields["phone"]
     if preferred_language not in dict(settings.LANGUAGES):
         errors["preferred_language"] = [_("Choose one of the offered languages.")]
     if errors:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from innohub.accounts.access import can, scope_for
 from innohub.centers.models import Center
 from innohub.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from innohub.core.validators import check_phone
 
 
 def _actor_context(actor: Any) -> Any:
@@ -75,6 +76,7 @@ def create_center(*, actor: Any, parent: Center | None = None, **fields: Any) ->
     if not (fields.get("name_vi") or fields.get("name") or "").strip():
         raise ValidationFailed(fields={"name_vi": [_("The name is required.")]})
     _check_slug(fields.get("slug"))
+    check_phone(fields)
     with _actor_context(actor):
         center = Center(parent=parent, **fields)
         center.save()
@@ -141,6 +143,7 @@ def update_center(
         _check_slug(fields["slug"], exclude_pk=locked.pk)
     if "name_vi" in fields and not (fields["name_vi"] or "").strip():
         raise ValidationFailed(fields={"name_vi": [_("The name is required.")]})
+    check_phone(fields)
     if "parent" in fields:
         parent = fields.pop("parent")
         if actor is not None and not may_open_center_below(actor, parent):

@@ -37,6 +37,7 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from innohub.core.text import fold
+from innohub.core.validators import validate_phone
 
 T = TypeVar("T")
 
@@ -477,6 +478,16 @@ def tax_code(rng: random.Random, prefix: str, used: set[str]) -> str:
             return code
 
 
+def demo_phone(prefix: str, digits: int) -> str:
+    """An allocated-looking number in its international form: a landline (area code 2x, numbers
+    starting with 3, 8 digits in Hà Nội and TP. Hồ Chí Minh, 7 elsewhere) or a mobile (9x + 7 digits)."""
+    if prefix.startswith("2"):
+        local = f"3{digits}" if len(prefix) == 2 else f"3{digits // 10}"
+    else:
+        local = str(digits)
+    return validate_phone(f"+84{prefix}{local}")
+
+
 def person_name(rng: random.Random) -> tuple[str, bool]:
     female = rng.random() < 0.45
     surname = _SURNAMES(rng)
@@ -690,7 +701,7 @@ class DemoBuilder:
             kind="national",
             website="https://nssc.innohub.local",
             email="lienhe@nssc.innohub.local",
-            phone="+842439393939",
+            phone="+84 24 3939 3939",
             **{k: v for k, v in NATIONAL.items() if k != "province"},
             province=self._province("ha noi"),
         )
@@ -938,7 +949,7 @@ class DemoBuilder:
                 else "",
                 website=f"https://{domain}",
                 email=f"lienhe@{domain}" if kind != "foreign_partner" else f"contact@{domain}",
-                phone=f"+84{rng.choice(['24', '28', '236', '225', '292', '91', '98', '90'])}{rng.randrange(1000000, 9999999)}",
+                phone=demo_phone(rng.choice(['24', '28', '236', '225', '292', '91', '98', '90']), rng.randrange(1000000, 9999999)),
                 social_links={"facebook": f"https://facebook.com/{domain.split('.')[0]}"} if rng.random() < 0.4 else {},
                 visibility=pick_vis(rng),
                 created_by=self.staff_of.get(center.pk),
@@ -1431,7 +1442,7 @@ class DemoBuilder:
                 bio_vi=bio_vi,
                 bio_en=bio_en,
                 email=f"{ascii_full[-1]}.{ascii_full[0]}{i}@{domain}",
-                phone=f"+849{rng.randrange(10000000, 99999999)}" if not overseas else "",
+                phone=validate_phone(f"+849{rng.randrange(10000000, 89999999)}") if not overseas else "",
                 province=province,
                 country=self.tax.country_by_iso2.get(country_iso),
                 is_overseas_vietnamese=overseas,

@@ -48,7 +48,7 @@ from innohub.core.errors import DomainError, Forbidden
 from innohub.core.models import Visibility, choice_label
 from innohub.core.sanitize import ALLOWED_TAGS, clean_html
 from innohub.core.text import _LEGAL_FORMS, fold
-from innohub.core.validators import validate_tax_code
+from innohub.core.validators import validate_phone, validate_tax_code
 from innohub.directory.indexing import organisation_name_key
 from innohub.directory.models import Organisation, OrganisationKind, Person, Tag
 
@@ -611,7 +611,6 @@ _SIMPLE_EMAIL = re.compile(
 )
 # Text without these characters comes out of the HTML cleaner unchanged.
 _HTML_SENSITIVE = re.compile(r"[<>&\r\x00\u00a0]")
-_PHONE = re.compile(r"^[0-9+()./\- ]{3,32}$")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 _SEPARATORS = re.compile(r"[.,\s]")
 _INTEGER = re.compile(r"-?\d+")
@@ -910,10 +909,13 @@ class _RowReader:
         raw = self.raw(key)
         value = _digits_from_number(raw, {9: 10, 10: 11}) if raw is not None else None
         value = value if value is not None else self.text(key)
-        if value and not _PHONE.match(value):
-            self.error(key, value, _("Not a phone number (digits, spaces, +, -, brackets; at most 32)."))
+        if not value:
             return ""
-        return value
+        try:
+            return validate_phone(value)
+        except ValidationError as exc:
+            self.error(key, value, str(exc.messages[0]))
+            return ""
 
     def html(self, key: str) -> str:
         raw = self.text(key)

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from auditlog.context import set_actor
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +21,7 @@ from innohub.accounts.access import can
 from innohub.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from innohub.core.sanitize import clean_html
 from innohub.core.text import fold
-from innohub.core.validators import validate_personal_id, validate_tax_code
+from innohub.core.validators import clean_field, validate_personal_id, validate_phone, validate_tax_code
 from innohub.directory.indexing import organisation_name_key, organisation_search_text, person_search_text
 from innohub.directory.models import (
     ClaimRequest,
@@ -67,11 +66,8 @@ def _clean_org_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if not name:
             errors.setdefault("name", []).append(str(_("The name is required.")))
         fields["name_vi"] = name
-    if fields.get("tax_code"):
-        try:
-            fields["tax_code"] = validate_tax_code(fields["tax_code"])
-        except ValidationError as exc:
-            errors.setdefault("tax_code", []).extend(str(m) for m in exc.messages)
+    clean_field(fields, "tax_code", validate_tax_code, errors)
+    clean_field(fields, "phone", validate_phone, errors)
     year = fields.get("founded_year")
     if year is not None and not (1900 <= int(year) <= timezone.now().year + CURRENT_YEAR_SLACK):
         errors.setdefault("founded_year", []).append(
@@ -355,11 +351,8 @@ def _clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
         fields["full_name"] = (fields["full_name"] or "").strip()
         if not fields["full_name"]:
             errors["full_name"] = [str(_("The name is required."))]
-    if fields.get("personal_id"):
-        try:
-            fields["personal_id"] = validate_personal_id(fields["personal_id"])
-        except ValidationError as exc:
-            errors["personal_id"] = [str(m) for m in exc.messages]
+    clean_field(fields, "personal_id", validate_personal_id, errors)
+    clean_field(fields, "phone", validate_phone, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     return fields

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from innohub.core.sanitize import clean_html
 from innohub.core.text import normalise_name
+from innohub.core.validators import phone_link
 
 register = template.Library()
 
@@ -81,6 +82,12 @@ def money_vnd(value: Any) -> str:
             "amount": number_format(amount / 1_000_000, 1 if amount % 1_000_000 else 0)
         }
     return _("%(amount)s VND") % {"amount": number_format(amount, 0, force_grouping=True)}
+
+
+@register.filter
+def tel_link(value: Any) -> str:
+    """A stored phone number as a `tel:` target (E.164); "" when it is not a number."""
+    return phone_link(str(value or ""))
 
 
 @register.simple_tag
