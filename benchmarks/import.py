@@ -157,7 +157,7 @@ def build_rows(size: int, bad_fraction: float, db_taxes: list[str], seed: int = 
             str(rng.randint(0, 50) * 100_000_000),
             f"https://startup{i}.vn",
             f"lienhe{i}@startup{i}.vn",
-            f"09{rng.randint(0, 8)}{rng.randint(1_000_000, 9_999_999)}",  # 099 is partly unallocated
+            f"09{rng.randint(0, 8)}{rng.randint(1_000_000, 9_999_999)}",  # 0992 is not allocated
             DESCRIPTION.format(w=rng.choice(WORDS)),
             ", ".join(rng.sample(TAGS, rng.randint(0, 3))),
         ]
