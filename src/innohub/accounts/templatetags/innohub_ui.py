@@ -88,3 +88,14 @@ def field_col(field: forms.BoundField) -> str:
     if isinstance(field.field.widget, wide) or field.name in ("name_vi", "full_name", "not_a_duplicate"):
         return "col-12"
     return "col-md-6"
+
+
+#: url-name prefixes of the pages about one's own account (ours, allauth's and its MFA's)
+_ACCOUNT_PAGES = ("account-", "account_", "mfa_", "privacy")
+
+
+@register.filter
+def account_page(url_name: str) -> bool:
+    """Whether the workspace navigation shows the account row (profile, centers, tokens, privacy,
+    sign-in) for this page."""
+    return bool(url_name) and url_name.startswith(_ACCOUNT_PAGES)
