@@ -75,6 +75,20 @@ def test_dashboard_lists_my_centers_and_organisations(client, network, make_memb
     assert reverse("workspace:account-center-members", args=[network["hanoi"].slug]) in body
 
 
+def test_dashboard_shows_the_first_organisations_and_counts_the_rest(client, network, make_member):
+    from innohub.accounts.dashboard import MY_ORGANISATIONS_SHOWN
+
+    user = make_member(network["hanoi"], "center_staff")
+    names = [f"Tổ chức {i:02d}" for i in range(MY_ORGANISATIONS_SHOWN + 2)]
+    for name in names:
+        services.create_organisation(actor=user, center=network["hanoi"], kind="startup", name=name)
+    client.force_login(user)
+    body = client.get("/en" + reverse("workspace:home").removeprefix("/en")).content.decode()
+    section = body[body.index('aria-labelledby="orgs-title"') : body.index('aria-labelledby="changes-title"')]
+    assert names[MY_ORGANISATIONS_SHOWN - 1] in section and names[MY_ORGANISATIONS_SHOWN] not in section
+    assert f"{MY_ORGANISATIONS_SHOWN} of {len(names)} organisations shown." in section
+
+
 def test_workspace_requires_sign_in(client):
     response = client.get(reverse("workspace:home"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]

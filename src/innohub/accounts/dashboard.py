@@ -48,6 +48,10 @@ def recent_changes_for(user: Any, limit: int = RECENT_CHANGES) -> list[LogEntry]
     )
 
 
+#: organisations listed on the dashboard; the rest are counted and left to the directory list
+MY_ORGANISATIONS_SHOWN = 10
+
+
 @login_required
 def workspace_home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -59,11 +63,11 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     member_roles = dict(
         OrganisationMember.objects.filter(user=user).values_list("organisation_id", "role")  # type: ignore[misc]
     )
-    my_orgs = list(
-        Organisation.objects.filter(Q(pk__in=list(member_roles)) | Q(created_by=user))  # type: ignore[misc]
-        .select_related("center")
-        .order_by("name")[:50]
-    )
+    mine = Organisation.objects.filter(Q(pk__in=list(member_roles)) | Q(created_by=user))  # type: ignore[misc]
+    my_orgs = list(mine.select_related("center").order_by("name")[: MY_ORGANISATIONS_SHOWN + 1])
+    # Staff who entered hundreds of records get the first few and the number, not a page of buttons.
+    my_orgs_total = mine.count() if len(my_orgs) > MY_ORGANISATIONS_SHOWN else len(my_orgs)
+    my_orgs = my_orgs[:MY_ORGANISATIONS_SHOWN]
     for org in my_orgs:
         org.my_role = member_roles.get(org.pk)  # type: ignore[attr-defined]
     claims = list(pending_claims_for(user)[:10])
@@ -80,6 +84,7 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     context = {
         "memberships": my_memberships,
         "organisations": my_orgs,
+        "organisations_total": my_orgs_total,
         "claims": claims,
         "my_claims": my_claims,
         "changes": recent_changes_for(user),
