@@ -42,3 +42,38 @@ def test_an_admin_move_rewrites_the_subtree_and_is_a_new_version(network):
     _save(center, ["parent"])
     assert center.version == read_before + 1
     assert center.path == f"{center.parent.path}{center.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("model_admin", "instance"),
+    [
+        ("centers", lambda network, org: Center.objects.get(pk=network["hanoi"].pk)),
+        ("organisations", lambda network, org: org),
+        ("users", lambda network, org: UserFactory()),
+    ],
+)
+def test_admin_forms_check_phone_numbers_as_the_services_do(network, model_admin, instance):
+    """The admin saves models directly (no service): its forms carry the phone rule themselves."""
+    from django.forms.models import model_to_dict
+
+    from innohub.accounts.models import User
+    from innohub.directory.models import Organisation
+    from innohub.directory.services import create_organisation
+
+    org = create_organisation(
+        actor=None, center=network["hanoi"], kind="startup", name_vi="Sao Mai", check_duplicates=False
+    )
+    obj = instance(network, org)
+    model = {"centers": Center, "organisations": Organisation, "users": User}[model_admin]
+    request = RequestFactory().get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    form_class = admin.site._registry[model].get_form(request, obj)
+    data = {k: v for k, v in model_to_dict(obj).items() if v is not None}
+    for key, value in data.items():
+        if isinstance(value, list):
+            data[key] = [getattr(v, "pk", v) for v in value]
+    bad = form_class(data={**data, "phone": "12"}, instance=obj)
+    assert not bad.is_valid() and list(bad.errors) == ["phone"]
+    good = form_class(data={**data, "phone": "(024) 3826 4567"}, instance=obj)
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["phone"] == "+84 24 3826 4567"

@@ -21,6 +21,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from innohub.accounts import services
 from innohub.accounts.models import ApiToken, Invitation, Membership, Role, User
 from innohub.core.errors import DomainError
+from innohub.core.forms import PhoneFormMixin
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -29,7 +30,7 @@ class EmailUserCreationForm(UserCreationForm):
         fields = ("email",)
 
 
-class EmailUserChangeForm(UserChangeForm):
+class EmailUserChangeForm(PhoneFormMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):  # type: ignore[name-defined,misc]
         model = User
         fields = "__all__"

@@ -16,9 +16,10 @@ from unfold.admin import ModelAdmin
 from innohub.centers.models import Center
 from innohub.centers.services import deactivate_center, move_center
 from innohub.core.errors import DomainError
+from innohub.core.forms import PhoneFormMixin
 
 
-class CenterAdminForm(forms.ModelForm):
+class CenterAdminForm(PhoneFormMixin, forms.ModelForm):
     """The admin builds the Meta (model, fields) from CenterAdmin; this adds the tree check."""
 
     def clean_parent(self) -> Center | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.http import HttpRequest
@@ -13,6 +14,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
 from innohub.core.errors import DomainError
+from innohub.core.forms import PhoneFormMixin
 from innohub.directory import services
 from innohub.directory.models import (
     ClaimRequest,
@@ -23,6 +25,10 @@ from innohub.directory.models import (
     PersonRelation,
     Tag,
 )
+
+
+class PhoneAdminForm(PhoneFormMixin, forms.ModelForm):
+    """The admin builds the Meta (model, fields); this adds the phone rule the services apply."""
 
 
 class OrganisationMemberInline(TabularInline):
@@ -68,6 +74,7 @@ class OrganisationAdmin(ModelAdmin, TabbedTranslationAdmin):
     search_fields = ["name", "name_en", "short_name", "tax_code", "slug"]
     autocomplete_fields = ["center", "tags"]
     readonly_fields = ["uuid", "version", "created_by", "created_at", "updated_at"]
+    form = PhoneAdminForm
     exclude = ["search_text", "name_key", "shared_with"]
     list_select_related = ["center", "province"]
     inlines = [OrganisationMemberInline, RelationInline, PersonRelationInline]
@@ -93,6 +100,7 @@ class PersonAdmin(ModelAdmin, TabbedTranslationAdmin):
     search_fields = ["full_name", "email", "slug"]
     autocomplete_fields = ["center", "organisation", "user", "tags"]
     readonly_fields = ["uuid", "version", "created_by", "created_at", "updated_at"]
+    form = PhoneAdminForm
     exclude = ["search_text", "name_key", "shared_with"]
     list_select_related = ["organisation", "center"]
     inlines = [OrganisationTiesInline]
