@@ -46,3 +46,40 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_mail_server_comes_from_the_environment(tmp_path):
+    """Invitations and password resets need a real mail server in production: its address and
+    credentials are set by the environment, not in code."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))},
+        "DJANGO_SETTINGS_MODULE": "innohub.config.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "innohub.example.vn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'mail.sqlite3'}",
+        "INNOHUB_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT / "src"),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.vn",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "innohub",
+        "EMAIL_HOST_PASSWORD": "from-the-vault",
+        "EMAIL_USE_TLS": "1",
+    }
+    code = (
+        "import django; django.setup(); from django.core.mail import get_connection; c = get_connection(); "
+        "print(type(c).__name__, c.host, c.port, c.username, c.password, c.use_tls, c.use_ssl)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "EmailBackend",
+        "smtp.example.vn",
+        "587",
+        "innohub",
+        "from-the-vault",
+        "True",
+        "False",
+    ]
