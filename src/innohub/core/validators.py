@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
@@ -66,11 +67,9 @@ PHONE_DEFAULT_REGION = "VN"
 
 def validate_phone(value: str) -> str:
     """A phone number as people write it ("0912 345 678", "024.3826.4567", "+82 2-312-3456") →
-    its international form ("+84 91 234 56 78"), which every reader can dial and a spreadsheet does
+    its international form ("+84 912 345 678"), which every reader can dial and a spreadsheet does
     not take for a number. Without a country code a number is read as Vietnamese. Raises
-    ValidationError with a translated reason. Uses Google's libphonenumber data (phonenumbers)."""
-    import phonenumbers
-
+    ValidationError with a translated reason. Uses Google's libphonenumber data (ADR 0009)."""
     text = (value or "").strip()
     if not text:
         return ""
@@ -92,8 +91,6 @@ def validate_phone(value: str) -> str:
 def phone_link(value: str) -> str:
     """The `tel:` form (E.164, "+842438264567") of a stored number; "" when it does not parse
     (numbers saved before they were validated are shown as written, without a link)."""
-    import phonenumbers
-
     try:
         number = phonenumbers.parse(value or "", PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
