@@ -411,6 +411,15 @@ def test_pages_render_in_each_language(client, network, prefix, lang, text):
         assert text in client.get(prefix + "/directory/").content.decode()
 
 
+def test_language_names_are_composed_characters(client, network):
+    """Django's table writes "Tiếng Việt" with combining marks; the page writes it as typed."""
+    import unicodedata
+
+    html = client.get("/").content.decode()
+    assert unicodedata.normalize("NFC", "Tiếng Việt") in html
+    assert unicodedata.normalize("NFD", "Tiếng Việt") not in html
+
+
 def test_language_switcher_links_to_the_same_page_in_each_language(client, network):
     """Links, not a form: they work without JavaScript and carry no CSRF token, so the page can be
     cached for every anonymous visitor (ADR 0007)."""

@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 from auditlog.models import LogEntry
+from django.urls import reverse
 
 from innohub.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from innohub.programs.models import Programme
@@ -45,6 +46,14 @@ def test_staff_create_a_programme_with_partners_and_an_audit_line(staff, network
     assert list(programme.partners.all()) == [partner]
     entry = LogEntry.objects.get_for_object(programme).first()
     assert entry is not None and entry.actor == staff
+
+
+def test_working_languages_are_shown_by_their_names(client, staff, network):
+    programme = _create(staff, network, languages=["vi", "en", "ko"])
+    client.force_login(staff)
+    response = client.get(reverse("workspace:programs-programme-detail", args=[programme.slug]))
+    assert response.status_code == 200, response.status_code
+    assert "Tiếng Việt, English, 한국어" in response.content.decode()
 
 
 def test_reserved_words_never_become_programme_slugs(staff, network):

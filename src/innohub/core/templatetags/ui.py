@@ -7,6 +7,7 @@ tags add what it lacks (elided page ranges, icons from the vendored sprite, init
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -90,6 +91,25 @@ def tel_link(value: Any) -> str:
     return phone_link(str(value or ""))
 
 
+@register.filter
+def language_names(codes: Any) -> str:
+    """["vi", "en", "ko"] -> "Tiếng Việt, English, 한국어": each language by its own name, as the
+    language switcher writes them (a code Django does not know is shown as it is)."""
+    names = []
+    for code in codes or []:
+        try:
+            names.append(local_name(str(code)))
+        except KeyError:
+            names.append(str(code))
+    return ", ".join(names)
+
+
+def local_name(code: str) -> str:
+    """A language's name in itself, NFC-composed: Django's table writes "Tiếng Việt" with combining
+    marks, which renders the same but matches neither typed text nor the rest of the page."""
+    return unicodedata.normalize("NFC", get_language_info(code)["name_local"])
+
+
 @register.simple_tag
 def page_range(page: Page, on_each_side: int = 2, on_ends: int = 1) -> list[Any]:
     """Page numbers with ellipses (Paginator.ELLIPSIS) for long lists."""
@@ -138,11 +158,10 @@ def language_links(context: Any) -> list[dict[str, Any]]:
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
         links.append(
             {
                 "code": code,
-                "name_local": info["name_local"],
+                "name_local": local_name(code),
                 "url": translate_url(path, code),
                 "current": code == current,
             }
