@@ -17,7 +17,7 @@ from django.core.paginator import Page
 from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.formats import number_format
-from django.utils.html import escape, format_html, linebreaks
+from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -92,16 +92,18 @@ def tel_link(value: Any) -> str:
 
 
 @register.filter
-def language_names(codes: Any) -> str:
-    """["vi", "en", "ko"] -> "Tiếng Việt, English, 한국어": each language by its own name, as the
-    language switcher writes them (a code Django does not know is shown as it is)."""
+def language_names(codes: Any) -> SafeString:
+    """["vi", "en", "ko"] -> "Tiếng Việt, English, 한국어", each language by its own name as the
+    language switcher writes them, in a span with its `lang` (a code Django does not know is shown
+    as it is)."""
     names = []
     for code in codes or []:
         try:
-            names.append(local_name(str(code)))
+            names.append((str(code), local_name(str(code))))
         except KeyError:
-            names.append(str(code))
-    return ", ".join(names)
+            names.append((str(code), str(code)))
+    # each name in its own language, so that screen readers and fonts treat it as such
+    return format_html_join(", ", '<span lang="{}">{}</span>', names)
 
 
 def local_name(code: str) -> str:
