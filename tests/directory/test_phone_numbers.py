@@ -52,3 +52,19 @@ def test_people_get_the_same_rule(network):
         update_person(person, actor=None, phone="0")
     person.refresh_from_db()
     assert person.phone == "+84 987 654 321", "nothing written"
+
+
+def test_stored_numbers_are_rewritten_by_the_migration_helper(network):
+    """Numbers saved before ADR 0009 (data migrations directory 0004, centers 0002, accounts 0004)."""
+    from innohub.core.validators import normalise_stored_phones
+    from innohub.directory.models import Person
+
+    person = create_person(actor=None, center=network["hanoi"], full_name="Lê Minh")
+    other = create_person(actor=None, center=network["hanoi"], full_name="Trần An")
+    nobody = create_person(actor=None, center=network["hanoi"], full_name="Phạm Bình")
+    Person.objects.filter(pk=person.pk).update(phone="0912.345.678")
+    Person.objects.filter(pk=other.pk).update(phone="gọi giờ hành chính")
+    assert normalise_stored_phones(Person, batch=1) == 1
+    phones = dict(Person.objects.values_list("pk", "phone"))
+    assert phones == {person.pk: "+84 912 345 678", other.pk: "gọi giờ hành chính", nobody.pk: ""}
+    assert normalise_stored_phones(Person) == 0, "a second run changes nothing"

@@ -121,3 +121,27 @@ def check_phone(fields: dict[str, Any]) -> None:
     clean_field(fields, "phone", validate_phone, errors)
     if errors:
         raise ValidationFailed(fields=errors)
+
+
+def normalise_stored_phones(model: Any, *, batch: int = 2000) -> int:
+    """Rewrite the `phone` of existing rows in the form `validate_phone` stores (for data migrations;
+    ADR 0009). A number that cannot be dialled is left as written, to be corrected at its next edit.
+    Returns how many rows changed."""
+    changed = []
+    total = 0
+    for obj in model.objects.exclude(phone="").only("pk", "phone").iterator(chunk_size=batch):
+        try:
+            normal = validate_phone(obj.phone)
+        except ValidationError:
+            continue
+        if normal != obj.phone:
+            obj.phone = normal
+            changed.append(obj)
+        if len(changed) >= batch:
+            model.objects.bulk_update(changed, ["phone"])
+            total += len(changed)
+            changed = []
+    if changed:
+        model.objects.bulk_update(changed, ["phone"])
+        total += len(changed)
+    return total
