@@ -145,3 +145,14 @@ def normalise_stored_phones(model: Any, *, batch: int = 2000) -> int:
         model.objects.bulk_update(changed, ["phone"])
         total += len(changed)
     return total
+
+
+def normalise_phones_operation(app_label: str, *model_names: str) -> Any:
+    """The data-migration step that runs `normalise_stored_phones` on the historical models."""
+    from django.db import migrations
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        for name in model_names:
+            normalise_stored_phones(apps.get_model(app_label, name))
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -1,22 +1,10 @@
-"""Phone numbers in the form the services now store them ("+84 24 3826 4567", ADR 0009); numbers
-that cannot be dialled are left as written."""
-
-from __future__ import annotations
-
-from typing import Any
+"""Phone numbers in the form the services now store them ("+84 24 3826 4567", ADR 0009)."""
 
 from django.db import migrations
 
-from innohub.core.validators import normalise_stored_phones
-
-MODELS = "Organisation,Person".split(",")
-
-
-def forwards(apps: Any, schema_editor: Any) -> None:
-    for name in MODELS:
-        normalise_stored_phones(apps.get_model("directory", name))
+from innohub.core.validators import normalise_phones_operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("directory", "0003_person_relation")]
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [normalise_phones_operation("directory", "Organisation", "Person")]
