@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from openapi_spec_validator import validate
 
-from tests.api.utils import assert_error
+from tests.api.utils import PAGE_FIELDS, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -103,16 +103,7 @@ def test_openapi_documents_auth_pagination_and_errors(schema):
     assert params >= {"q", "kind", "sector", "province", "stage", "center", "tag", "visibility"}
     assert params >= {"founded_from", "founded_to", "page", "page_size"}
     page = schema["components"]["schemas"]["OrganisationPage"]
-    assert set(page["properties"]) == {
-        "items",
-        "count",
-        "page",
-        "pages",
-        "next",
-        "previous",
-        "relaxed",
-        "suggestion",
-    }
+    assert set(page["properties"]) == PAGE_FIELDS
     error = schema["components"]["schemas"]["ErrorOut"]
     assert set(error["properties"]) == {"code", "message", "fields"}
     assert "422" in list_op["responses"]

@@ -7,6 +7,9 @@ from typing import Any
 
 from innohub.directory.services import create_organisation, create_person
 
+#: the fields of every list page (core/api/pagination.py), as the OpenAPI schema must document them
+PAGE_FIELDS = {"items", "count", "page", "pages", "next", "previous", "relaxed", "suggestion"}
+
 
 def assert_error(response, status: int, code: str) -> dict[str, Any]:
     """The one error format: {"code", "message", "fields"}."""

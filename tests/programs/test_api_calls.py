@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from innohub.accounts.tokens import create_api_token
 from innohub.programs.models import Application, Call, FormField
-from tests.api.utils import assert_error, send
+from tests.api.utils import PAGE_FIELDS, assert_error, send
 from tests.factories import OrganisationFactory, UserFactory
 from tests.programs.calls_helpers import add_questions, make_call, member_org, upload
 from tests.programs.factories import ApplicationFactory, ProgrammeFactory
@@ -420,16 +420,7 @@ def test_openapi_lists_the_programmes_operations():
     assert "get" in paths[f"{API}/calls"] and {} in paths[f"{API}/calls"]["get"]["security"]
     assert {"post"} <= set(paths[f"{API}/applications/{{application_uuid}}/submit"])
     page = schema["components"]["schemas"]["CallPage"]
-    assert set(page["properties"]) == {
-        "items",
-        "count",
-        "page",
-        "pages",
-        "next",
-        "previous",
-        "relaxed",
-        "suggestion",
-    }
+    assert set(page["properties"]) == PAGE_FIELDS
     assert (
         json.dumps(paths[f"{API}/calls/{{slug}}/applications"]["get"]["parameters"]).count('"province"') == 1
     )
