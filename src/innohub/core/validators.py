@@ -128,7 +128,6 @@ def normalise_stored_phones(model: Any, *, batch: int = 2000) -> int:
     ADR 0009). A number that cannot be dialled is left as written, to be corrected at its next edit.
     Returns how many rows changed."""
     changed = []
-    total = 0
     for obj in model.objects.exclude(phone="").only("pk", "phone").iterator(chunk_size=batch):
         try:
             normal = validate_phone(obj.phone)
@@ -137,14 +136,8 @@ def normalise_stored_phones(model: Any, *, batch: int = 2000) -> int:
         if normal != obj.phone:
             obj.phone = normal
             changed.append(obj)
-        if len(changed) >= batch:
-            model.objects.bulk_update(changed, ["phone"])
-            total += len(changed)
-            changed = []
-    if changed:
-        model.objects.bulk_update(changed, ["phone"])
-        total += len(changed)
-    return total
+    model.objects.bulk_update(changed, ["phone"], batch_size=batch)
+    return len(changed)
 
 
 def normalise_phones_operation(app_label: str, *model_names: str) -> Any:
